@@ -299,6 +299,15 @@ int main(void) {
     {SUB, EI_FLOAT32, 2, 2, {5, 7}, {5, 1}, REF_ACT_RELU_N1_TO_1, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     {DIV, EI_FLOAT32, 2, 2, {5, 7}, {1, 7}, REF_ACT_RELU, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     {MUL, EI_FLOAT32, 2, 2, {5, 7}, {5, 7}, REF_ACT_NONE, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+    /* 8-bit with one small operand: outputs come from a lookup table built per
+     * run (arith.c), indexed by either operand, over 2-D blocks of any strides */
+    {MUL, EI_INT8, 4, 0, {1, 24, 24, 3}, {0}, 0, -128, 127, -128, 0.05f, 0.02f, 0.004f, 1, 0, 0},
+    {SUB, EI_INT8, 4, 4, {1, 24, 24, 3}, {1, 1, 1, 3}, REF_ACT_RELU6, 127, -128, -100, 0.02f, 0.03f, 0.02f, 0, 0, 0},
+    {SUB, EI_UINT8, 0, 4, {0}, {1, 20, 20, 3}, REF_ACT_NONE, 255, 0, 0, 0.1f, 0.05f, 0.08f, 0, 0, 0},
+    {SUB, EI_INT8, 3, 2, {40, 40, 1}, {1, 17}, REF_ACT_RELU, -128, 127, -128, 0.18f, 0.21f, 0.39f, 0, 0, 0},
+    {MUL, EI_UINT8, 2, 3, {1, 17}, {30, 30, 17}, REF_ACT_RELU_N1_TO_1, 0, 255, 128, 0.03f, 0.04f, 0.002f, 1, 0, 0},
+    {SUB, EI_UINT8, 4, 4, {16, 40, 1, 3}, {1, 1, 2, 3}, REF_ACT_NONE, 1, 254, 77, 0.01f, 0.1f, 0.07f, 1, 0, 0},
+    {MUL, EI_INT8, 4, 4, {2, 1, 40, 1}, {1, 7, 1, 13}, REF_ACT_NONE, 3, -7, 11, 0.05f, 0.05f, 0.01f, 0, 0, 0},
   };
   int n = (int)(sizeof cases / sizeof cases[0]);
   for (int i = 0; i < n; i++) run_case(&cases[i], 400 + (uint64_t)i);
