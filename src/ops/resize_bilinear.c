@@ -17,6 +17,7 @@
 
 #include "ops/elementwise.h"
 #include "ops/op_common.h"
+#include "kernels/resize.h"
 
 enum { OPT_RESIZE_BILINEAR = 15 };                          /* BuiltinOptions tag */
 enum { ALIGN_CORNERS = 2, HALF_PIXEL_CENTERS = 3 };         /* ResizeBilinearOptions */
@@ -33,6 +34,7 @@ typedef struct {
   int batches, in_h, in_w, depth, out_h, out_w;
   int32_t type;
   source *rows, *cols;
+  ei_resize_column *blend_cols; /* float paths: cols as the blend kernel reads them */
 } resize_params;
 
 /* The source of output index `i` along one axis (ComputeInterpolationValues
@@ -110,6 +112,23 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
     p->rows[y] = locate(y, p->in_h, p->out_h, align_corners, half_pixel, integer);
   for (int32_t x = 0; x < p->out_w; ++x)
     p->cols[x] = locate(x, p->in_w, p->out_w, align_corners, half_pixel, integer);
+  /* The float paths' two weighted source rows. */
+  const size_t row_elems = (size_t)p->in_w * (size_t)p->depth;
+  if (!integer && row_elems > EI_MAX_TENSOR_BYTES / (2 * sizeof(float)))
+    return ei_fail(g, EI_UNSUPPORTED_OP, "input rows of %zu elements are too long", row_elems);
+  if (!integer) {
+    ei_request_scratch(n, 2 * row_elems * sizeof(float));
+    p->blend_cols = ei_alloc(g, (size_t)p->out_w * sizeof *p->blend_cols);
+    if (!p->blend_cols) return g->status;
+    for (int32_t x = 0; x < p->out_w; ++x) {
+      const source *c = &p->cols[x];
+      ei_resize_column *b = &p->blend_cols[x];
+      b->lo = (size_t)c->lo * (size_t)p->depth;
+      b->hi = (size_t)c->hi * (size_t)p->depth;
+      b->dx = c->pos_f - (float)c->lo;
+      b->one_minus_dx = 1 - b->dx;
+    }
+  }
   n->params = p;
   return EI_OK;
 }
@@ -124,49 +143,38 @@ static uint8_t blend_int8(const source *r, const source *c, int32_t v00, int32_t
   return (uint8_t)(int8_t)((sum + half) / (1 << 20));
 }
 
-/* Blend weights of one output pixel, as the reference's float path computes them. */
-typedef struct {
-  float dy, dx, one_minus_dy, one_minus_dx;
-} blend_weights;
-
-static blend_weights float_weights_of(const source *r, const source *c) {
-  blend_weights f;
-  f.dy = r->pos_f - (float)r->lo;
-  f.dx = c->pos_f - (float)c->lo;
-  f.one_minus_dy = 1 - f.dy;
-  f.one_minus_dx = 1 - f.dx;
-  return f;
-}
-
-/* One float blend, in the reference's order of operations (left to right). */
-static inline float blend_float(const blend_weights *f, float v00, float v10, float v01, float v11) {
-  return v00 * f->one_minus_dy * f->one_minus_dx + v10 * f->dy * f->one_minus_dx +
-         v01 * f->one_minus_dy * f->dx + v11 * f->dy * f->dx;
-}
-
-/* The channels of one output pixel from its four neighbours' channel vectors. */
-static void blend_pixel(const resize_params *p, const source *r, const source *c, const uint8_t *in,
-                        size_t i00, size_t i10, size_t i01, size_t i11, uint8_t *out, size_t at) {
+/* One int8 output row: weights in 1/1024 units, products in int64. */
+static void int8_row(const resize_params *p, const source *r, const int8_t *top, const int8_t *bottom,
+                     uint8_t *out) {
   const size_t depth = (size_t)p->depth;
-  if (p->type == EI_INT8) {
+  for (int x = 0; x < p->out_w; ++x, out += depth) {
+    const source *c = &p->cols[x];
+    const size_t lo = (size_t)c->lo * depth, hi = (size_t)c->hi * depth;
     for (size_t ch = 0; ch < depth; ++ch)
-      out[at + ch] = blend_int8(r, c, (int8_t)in[i00 + ch], (int8_t)in[i10 + ch], (int8_t)in[i01 + ch],
-                                (int8_t)in[i11 + ch]);
-    return;
+      out[ch] = blend_int8(r, c, top[lo + ch], bottom[lo + ch], top[hi + ch], bottom[hi + ch]);
   }
-  const blend_weights f = float_weights_of(r, c);
+}
+
+/* The reference's float blend of one output is, left to right,
+ *   v00 * (1 - dy) * (1 - dx) + v10 * dy * (1 - dx) + v01 * (1 - dy) * dx + v11 * dy * dx.
+ * Each first product (v * (1 - dy) or v * dy) depends only on the output row,
+ * so it is tabulated once per row for the two source rows (top, bottom); the
+ * outputs then repeat the reference's remaining multiplications and additions
+ * in its order, which gives the same float result. */
+static void weigh_rows(const resize_params *p, const source *r, const uint8_t *top_row,
+                       const uint8_t *bottom_row, float *top, float *bottom) {
+  const float dy = r->pos_f - (float)r->lo, one_minus_dy = 1 - dy;
+  const size_t count = (size_t)p->in_w * (size_t)p->depth;
   if (p->type == EI_UINT8) {
-    for (size_t ch = 0; ch < depth; ++ch) {
-      float v = blend_float(&f, in[i00 + ch], in[i10 + ch], in[i01 + ch], in[i11 + ch]) + 0.5f;
-      out[at + ch] = (uint8_t)(v < 255.0f ? (v > 0.0f ? v : 0.0f) : 255.0f); /* truncated */
+    for (size_t i = 0; i < count; ++i) {
+      top[i] = (float)top_row[i] * one_minus_dy;
+      bottom[i] = (float)bottom_row[i] * dy;
     }
-    return;
-  }
-  for (size_t ch = 0; ch < depth; ++ch) {
-    /* The reference adds a rounding offset of 0 for floats: -0 becomes +0. */
-    float v = blend_float(&f, ei_get_f32(in + 4 * (i00 + ch)), ei_get_f32(in + 4 * (i10 + ch)),
-                          ei_get_f32(in + 4 * (i01 + ch)), ei_get_f32(in + 4 * (i11 + ch)));
-    ei_put_f32(out + 4 * (at + ch), v + 0.0f);
+  } else {
+    for (size_t i = 0; i < count; ++i) {
+      top[i] = ei_get_f32(top_row + 4 * i) * one_minus_dy;
+      bottom[i] = ei_get_f32(bottom_row + 4 * i) * dy;
+    }
   }
 }
 
@@ -175,20 +183,22 @@ static ei_status eval(ei_graph *g, ei_node *n) {
   const uint8_t *in = ei_input(g, n, 0)->data;
   uint8_t *out = ei_output(g, n, 0)->data;
   if (ei_output(g, n, 0)->bytes == 0) return EI_OK; /* e.g. no channels: nothing to walk */
-  const size_t depth = (size_t)p->depth;
-  const size_t row_elems = (size_t)p->in_w * depth, image_elems = (size_t)p->in_h * row_elems;
-  size_t at = 0; /* first output element of the pixel */
+  const size_t es = ei_dtype_size(p->type), depth = (size_t)p->depth;
+  const size_t row_bytes = (size_t)p->in_w * depth * es, out_row_bytes = (size_t)p->out_w * depth * es;
+  float *top = (float *)n->scratch, *bottom = top + (size_t)p->in_w * depth;
   for (int b = 0; b < p->batches; ++b) {
-    const size_t image = (size_t)b * image_elems;
-    for (int y = 0; y < p->out_h; ++y) {
+    const uint8_t *image = in + (size_t)b * (size_t)p->in_h * row_bytes;
+    for (int y = 0; y < p->out_h; ++y, out += out_row_bytes) {
       const source *r = &p->rows[y];
-      for (int x = 0; x < p->out_w; ++x, at += depth) {
-        const source *c = &p->cols[x];
-        const size_t i00 = image + (size_t)r->lo * row_elems + (size_t)c->lo * depth;
-        const size_t i10 = image + (size_t)r->hi * row_elems + (size_t)c->lo * depth;
-        const size_t i01 = image + (size_t)r->lo * row_elems + (size_t)c->hi * depth;
-        const size_t i11 = image + (size_t)r->hi * row_elems + (size_t)c->hi * depth;
-        blend_pixel(p, r, c, in, i00, i10, i01, i11, out, at);
+      const uint8_t *top_row = image + (size_t)r->lo * row_bytes, *bottom_row = image + (size_t)r->hi * row_bytes;
+      if (p->type == EI_INT8) {
+        int8_row(p, r, (const int8_t *)top_row, (const int8_t *)bottom_row, out);
+      } else {
+        weigh_rows(p, r, top_row, bottom_row, top, bottom);
+        if (p->type == EI_UINT8)
+          ei_resize_blend_row_u8(top, bottom, p->blend_cols, (size_t)p->out_w, depth, out);
+        else
+          ei_resize_blend_row_f32(top, bottom, p->blend_cols, (size_t)p->out_w, depth, (float *)out);
       }
     }
   }
