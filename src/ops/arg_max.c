@@ -4,6 +4,7 @@
  * reference). Inputs: int8, uint8, int32 and float32. */
 #include "ops/elementwise.h"
 #include "ops/op_common.h"
+#include "kernels/arg_q8.h"
 
 typedef struct {
   bool is_max;
@@ -76,22 +77,6 @@ static double load(int32_t type, const uint8_t *data, size_t i) {
   }
 }
 
-/* Index of the first largest (or smallest) of n 8-bit values: the common case
- * of a class axis that is innermost. Selects instead of branches: which value
- * wins is data-dependent and would mispredict. */
-static inline __attribute__((always_inline)) size_t arg_q8(const uint8_t *v, size_t n, bool is_signed,
-                                                           bool is_max) {
-  int32_t best = ei_load_q8(v, is_signed);
-  size_t best_index = 0;
-  for (size_t i = 1; i < n; ++i) {
-    const int32_t x = ei_load_q8(v + i, is_signed);
-    const bool better = is_max ? x > best : x < best;
-    best_index = better ? i : best_index;
-    best = better ? x : best;
-  }
-  return best_index;
-}
-
 static void put_index(const arg_params *p, uint8_t *out, size_t at, size_t index) {
   if (p->out_type == EI_INT32) ei_put_i32(out + 4 * at, (int32_t)index);
   else ei_put_i64(out + 8 * at, (int64_t)index);
@@ -103,16 +88,8 @@ static ei_status eval(ei_graph *g, ei_node *n) {
   uint8_t *out = ei_output(g, n, 0)->data;
   if (ei_output(g, n, 0)->bytes == 0) return EI_OK;
   if ((p->in_type == EI_INT8 || p->in_type == EI_UINT8) && p->inner == 1) {
-    const bool is_signed = p->in_type == EI_INT8;
-    for (size_t o = 0; o < p->outer; ++o) {
-      const uint8_t *v = in + o * p->axis_size;
-      /* Spelled out per case so each loop is compiled for its constants. */
-      const size_t index = is_signed ? (p->is_max ? arg_q8(v, p->axis_size, true, true)
-                                                  : arg_q8(v, p->axis_size, true, false))
-                                     : (p->is_max ? arg_q8(v, p->axis_size, false, true)
-                                                  : arg_q8(v, p->axis_size, false, false));
-      put_index(p, out, o, index);
-    }
+    const uint8_t flip = ei_arg_q8_flip(p->in_type == EI_INT8, p->is_max);
+    for (size_t o = 0; o < p->outer; ++o) put_index(p, out, o, ei_arg_q8(in + o * p->axis_size, p->axis_size, flip));
     return EI_OK;
   }
   for (size_t o = 0; o < p->outer; ++o) {
