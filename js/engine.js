@@ -15,7 +15,7 @@ const REQUIRED_EXPORTS = [
   'memory', 'ei_malloc', 'ei_free',
   'ei_create', 'ei_destroy', 'ei_status_code', 'ei_error_message',
   'ei_input_count', 'ei_output_count', 'ei_input_info', 'ei_output_info',
-  'ei_input_data', 'ei_output_data', 'ei_set_input', 'ei_invoke', 'ei_get_output',
+  'ei_input_data', 'ei_output_data', 'ei_set_input', 'ei_invoke', 'ei_get_output', 'ei_reset_state',
   'ei_arena_bytes', 'ei_tensor_count', 'ei_tensor_info_at', 'ei_tensor_data',
   'ei_op_count', 'ei_op_name', 'ei_op_input_count', 'ei_op_input',
   'ei_op_output_count', 'ei_op_output', 'ei_invoke_op',

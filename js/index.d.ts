@@ -102,6 +102,11 @@ export class Model {
   readonly outputs: readonly TensorInfo[];
   /** Run once; resolves to the outputs in output order. */
   run(inputs: Inputs): Promise<TensorData[]>;
+  /**
+   * Stateful models (e.g. an LSTM) carry their state from one run to the next, as in
+   * TFLite; this sets it back to zero, as right after loading. No effect on other models.
+   */
+  resetState(): Promise<void>;
   /** Free its memory (worker mode: stop the worker). Later calls to run() fail with INVALID_STATE. */
   dispose(): void;
 }
@@ -192,6 +197,8 @@ export class Interpreter {
   run(inputs: InputData | readonly InputData[]): TensorData[];
   setInput(index: number, data: InputData): void;
   invoke(): void;
+  /** Set a stateful model's state (variable tensors) back to zero, as right after loading. */
+  resetState(): void;
   getOutput(index: number): TensorData;
   tensorInfo(index: number): InterpreterTensorInfo;
   tensorData(index: number): Uint8Array | null;

@@ -160,6 +160,14 @@ export class Interpreter {
     this.#check(this.#c.ei_invoke(this.#live), 'inference failed');
   }
 
+  /**
+   * Stateful models (recurrent ones such as an LSTM) keep their state from one run to the
+   * next, as in TFLite. This sets it back to zero, as right after loading.
+   */
+  resetState() {
+    this.#check(this.#c.ei_reset_state(this.#live), 'cannot reset the state');
+  }
+
   /** A copy of output `index`, as the typed array of its dtype. */
   getOutput(index) {
     const info = this.outputs[index];

@@ -38,6 +38,16 @@ export class Model {
     return this.#interpreter.run(inputsInOrder(inputs, this.inputs));
   }
 
+  /**
+   * Stateful models (recurrent ones such as an LSTM) carry their state from one run() to
+   * the next; this sets it back to zero, as right after loading.
+   * @returns {Promise<void>}
+   */
+  async resetState() {
+    if (this.#interpreter === null) throw new EdgeInferError('INVALID_STATE', 'the model has been disposed');
+    this.#interpreter.resetState();
+  }
+
   /** Free the model's memory. Later run() calls fail with INVALID_STATE. */
   dispose() {
     this.#interpreter?.dispose();

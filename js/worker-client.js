@@ -116,6 +116,17 @@ export class WorkerModel {
     return this.#request(id, { type: 'run', id, inputs: list }, transfer ? buffersOf(list) : []);
   }
 
+  /**
+   * Set a stateful model's state back to zero (see Model.resetState), after the runs
+   * requested before this call.
+   * @returns {Promise<void>}
+   */
+  async resetState() {
+    if (this.#failure) throw this.#failure;
+    const id = this.#nextId++;
+    await this.#request(id, { type: 'reset', id });
+  }
+
   /** Stop the worker and free everything. Later run() calls fail with INVALID_STATE. */
   dispose() {
     if (this.#failure) return;

@@ -2,6 +2,7 @@
 //
 // client → worker: {type: 'load', source, options}  {type: 'abort'}
 //                  {type: 'run', id, inputs}         {type: 'dispose'}
+//                  {type: 'reset', id}               (answered by a result without outputs)
 // worker → client: {type: 'progress', progress}      {type: 'loaded', name, inputs, outputs}
 //                  {type: 'result', id, outputs}     {type: 'error', id?, code, message}
 

@@ -38,10 +38,21 @@ async function run({ id, inputs }) {
   }
 }
 
+async function resetState({ id }) {
+  try {
+    await model.resetState();
+    post({ type: 'result', id });
+  } catch (err) {
+    post(errorMessage(err, id));
+  }
+}
+
+// Messages are handled in order: a reset sent after a run applies after that run.
 function onMessage(message) {
   if (message.type === 'load') load(message);
   else if (message.type === 'abort') loading?.abort();
   else if (message.type === 'run') run(message);
+  else if (message.type === 'reset') resetState(message);
   else if (message.type === 'dispose') {
     model?.dispose();
     model = null;

@@ -23,11 +23,15 @@ static const char kNoInterpreter[] = "out of memory: no interpreter";
 EI_EXPORT("ei_malloc") void *ei_malloc(size_t bytes) { return malloc(bytes ? bytes : 1); }
 EI_EXPORT("ei_free") void ei_free(void *p) { free(p); }
 
-/* Variables (e.g. recurrent state) start from their buffer's data, else zeros. */
-static void init_variables(ei_graph *g) {
+/* Variables (the recurrent state of e.g. an LSTM) hold real zero, as TFLite and
+ * TFLM reset them: int8 ones their zero point, others all-zero bytes. A constant
+ * variable keeps its data (ops that write state refuse those). */
+static void reset_variables(ei_graph *g) {
   for (int t = 0; t < g->n_tensors; ++t) {
     ei_tensor *tt = &g->tensors[t];
-    if (tt->is_variable && tt->data && !tt->is_const) memset(tt->data, 0, tt->bytes);
+    if (!tt->is_variable || !tt->data || tt->is_const) continue;
+    int byte = tt->type == EI_INT8 && tt->q.quantized ? (int)tt->q.zero_point : 0; /* memset keeps the low 8 bits */
+    memset(tt->data, byte, tt->bytes);
   }
 }
 
@@ -40,7 +44,7 @@ ei_interpreter *ei_create(const void *model, size_t model_bytes, size_t memory_l
   g->current_op = -1;
   if (ei_model_load(g, model, model_bytes) == EI_OK && ei_graph_prepare(g) == EI_OK &&
       ei_plan_arena(g) == EI_OK)
-    init_variables(g);
+    reset_variables(g);
   if (g->status != EI_OK) {
     /* Keep the error, release everything else. */
     ei_graph_free(g);
@@ -183,6 +187,13 @@ EI_EXPORT("ei_invoke") ei_status ei_invoke(ei_interpreter *ip) {
     ei_status s = run_op(ip, k);
     if (s != EI_OK) return s;
   }
+  return EI_OK;
+}
+
+EI_EXPORT("ei_reset_state") ei_status ei_reset_state(ei_interpreter *ip) {
+  if (!ready(ip)) return EI_INVALID_STATE;
+  ip->call_error[0] = 0;
+  reset_variables(&ip->g);
   return EI_OK;
 }
 

@@ -11,6 +11,8 @@
  *
  * The model bytes are not copied: they must outlive the interpreter.
  * Inputs must be set before every ei_invoke (the arena reuses their bytes).
+ * Stateful models (e.g. UNIDIRECTIONAL_SEQUENCE_LSTM) keep their state from one
+ * ei_invoke to the next, as TFLite does, until ei_reset_state.
  */
 #ifndef EDGEINFER_H
 #define EDGEINFER_H
@@ -72,6 +74,8 @@ const void *ei_output_data(const ei_interpreter *ip, int index);
 ei_status ei_set_input(ei_interpreter *ip, int index, const void *data, size_t bytes);
 ei_status ei_invoke(ei_interpreter *ip);
 ei_status ei_get_output(ei_interpreter *ip, int index, void *data, size_t bytes);
+/* Sets every variable tensor (recurrent state) back to real zero, as after ei_create. */
+ei_status ei_reset_state(ei_interpreter *ip);
 
 size_t ei_arena_bytes(const ei_interpreter *ip);
 

@@ -65,4 +65,18 @@ int32_t ei_reciprocal(int32_t x, int integer_bits, int *bits_over_unit);
 /* Saturating x * 2^exponent (exponent > 0) or rounding x / 2^-exponent. */
 int32_t ei_saturating_mul_pot(int32_t x, int exponent);
 
+/* TFLite's 16-bit sigmoid and tanh (reference_integer_ops::Logistic/Tanh on int16):
+ * a 256-entry table of sigmoid(i/24) in Q0.16, linearly interpolated. The input v
+ * is in units of 1/12288, i.e. 3 times a Q3.12 value (see ei_lut16_input); the
+ * result is Q0.15. Large |v| saturate: sigmoid to 32767 and 1 (not 0), tanh to
+ * +-32767. */
+int16_t ei_sigmoid_q15(int32_t v);
+int16_t ei_tanh_q15(int32_t v);
+/* The table's input: (x * multiplier + 2^(shift-1)) >> shift, i.e. rounded half up
+ * (TFLite scales an int16 input this way before the lookup; shift 0: exact). */
+static inline int32_t ei_lut16_input(int32_t x, int32_t multiplier, int shift) {
+  int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+  return (x * multiplier + round) >> shift;
+}
+
 #endif

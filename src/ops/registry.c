@@ -5,7 +5,7 @@ extern const ei_op_kernel ei_op_add, ei_op_arg_max, ei_op_arg_min, ei_op_average
     ei_op_concatenation, ei_op_conv_2d, ei_op_depthwise_conv_2d, ei_op_dequantize, ei_op_div,
     ei_op_floor_div, ei_op_fully_connected, ei_op_gather_nd, ei_op_logistic, ei_op_max_pool_2d,
     ei_op_mean, ei_op_mul, ei_op_pack, ei_op_quantize, ei_op_reshape, ei_op_resize_bilinear,
-    ei_op_softmax, ei_op_sqrt, ei_op_sub, ei_op_unpack;
+    ei_op_softmax, ei_op_sqrt, ei_op_sub, ei_op_unidirectional_sequence_lstm, ei_op_unpack;
 
 const ei_op_kernel *ei_find_kernel(int32_t code) {
   switch (code) {
@@ -25,6 +25,7 @@ const ei_op_kernel *ei_find_kernel(int32_t code) {
     case 40: return &ei_op_mean;
     case 41: return &ei_op_sub;
     case 42: return &ei_op_div;
+    case 44: return &ei_op_unidirectional_sequence_lstm;
     case 53: return &ei_op_cast;
     case 56: return &ei_op_arg_max;
     case 75: return &ei_op_sqrt;

@@ -12,8 +12,10 @@ import {
   needNativeRunner, needWasm, readJson, tempDir,
 } from './support.js';
 
-// Plus the models of the post-processing ops (float32 keypoints, int64 ARG_MAX output).
-const MODELS = [...GOLDEN_MODELS, 'movenet_single_pose_lightning_ptq', 'deeplabv3_mnv2_dm05_pascal_quant'];
+// Plus the models of the post-processing ops (float32 keypoints, int64 ARG_MAX output),
+// and an LSTM (its state carries over between runs: each golden starts from zero).
+const MODELS = [...GOLDEN_MODELS, 'movenet_single_pose_lightning_ptq', 'deeplabv3_mnv2_dm05_pascal_quant',
+  'keras_lstm_mnist_ptq'];
 // Native runs per model when not all: deeplab's 513x513 takes ~0.9 s with the scalar native kernels.
 const NATIVE_RUNS = { deeplabv3_mnv2_dm05_pascal_quant: 2 };
 
@@ -44,6 +46,7 @@ for (const model of MODELS) {
         const cliOut = join(tmp, `cli-${r}.bin`);
         const viaCli = r === 0 ? cli('run', modelFile, '--input', inputPath, '--output', cliOut) : null;
 
+        interpreter.resetState();
         const outputs = interpreter.run(readFileSync(inputPath));
         wants.forEach((want, i) => assertSameBytes(outputs[i], want, `wasm output ${i}`));
 

@@ -40,6 +40,8 @@ const label: string | null = best.label;
 const isModel: boolean = model instanceof Model;
 const workerModel = await loadModel('m/manifest.json', { worker: true });
 await workerModel.run(new Uint8Array(3), { transfer: true });
+await model.resetState();
+await workerModel.resetState();
 try {
   await loadModel(new ArrayBuffer(8));
 } catch (err) {
@@ -67,6 +69,7 @@ print(topK(scores, null, 5).map((e) => e.index));
 const interpreter = await createInterpreter(readFileSync('m.tflite'));
 const out = interpreter.run([new Uint8Array(interpreter.inputs[0].bytes)]);
 print(out.length, interpreter.arenaBytes);
+interpreter.resetState();
 // @ts-expect-error: decodeImage gives 1 or 3 channels
 const four: 4 = image.channels;
 print(four);
