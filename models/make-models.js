@@ -83,39 +83,11 @@ function alreadySharded(spec, out) {
   }
 }
 
-async function shard(spec, file, out) {
+function shard(spec, file, out) {
   const run = spawnSync(process.execPath, [CLI, 'shard', file, '--out', out, '--name', spec.name],
     { cwd: REPO, encoding: 'utf8' });
-  if (run.status === 0) {
-    process.stdout.write(run.stdout);
-    return;
-  }
-  // `edgeinfer shard` loads the model to describe its inputs and outputs; until the
-  // engine runs float models it refuses this one. The same manifest is then written
-  // with the inputs and outputs as TFLite (tfjs-tflite, a devDependency) reports them.
-  if (run.stderr.includes('UNSUPPORTED_OP')) return shardWithPeerDescriptions(spec, file, out, run.stderr.trim());
-  fail(`edgeinfer shard failed: ${run.stderr.trim()}`);
-}
-
-async function shardWithPeerDescriptions(spec, file, out, why) {
-  const { DEFAULT_SHARD_SIZE, writeShards } = await import('../js/shard.js');
-  const { loadPeerModule, PeerModel } = await import('../bench/peer.js');
-  const { peerFiles } = await import('../bench/node.js');
-  const files = peerFiles();
-  const { module } = await loadPeerModule(readFileSync(files.glue, 'utf8'), readFileSync(files.wasm));
-  const bytes = new Uint8Array(readFileSync(file));
-  const peer = new PeerModel(module, bytes);
-  if ([...peer.inputs, ...peer.outputs].some((t) => t.dtype !== 'float32')) {
-    fail(`edgeinfer shard cannot load ${spec.name} (${why}), and it is not a float model TFLite could describe`);
-  }
-  // Unquantized tensors: scale 0 and zero point 0, as the engine reports them.
-  const describe = (list) => list.map(({ name, shape, dtype }) => ({ name, shape, dtype, scale: 0, zeroPoint: 0 }));
-  const inputs = describe(peer.inputs);
-  const outputs = describe(peer.outputs);
-  peer.dispose();
-  const manifest = await writeShards(bytes, join(REPO, out), { name: spec.name, shardSize: DEFAULT_SHARD_SIZE, inputs, outputs });
-  console.log(`${spec.name}: ${manifest.totalBytes} bytes in ${manifest.shards.length} shard(s); manifest: ` +
-    `${out}/manifest.json (inputs and outputs described by TFLite: ${why.replace(/^edgeinfer: /, '')})`);
+  if (run.status !== 0) fail(`edgeinfer shard failed: ${(run.stderr || run.error?.message || '').trim()}`);
+  process.stdout.write(run.stdout);
 }
 
 async function main(names) {
@@ -129,7 +101,7 @@ async function main(names) {
       console.log(`make-models: ${spec.name} is up to date in ${spec.out}`);
       continue;
     }
-    await shard(spec, modelFile(spec), out);
+    shard(spec, modelFile(spec), out);
   }
 }
 

@@ -76,6 +76,7 @@ typedef struct {
   int k_h, k_w, stride_h, stride_w, pad_top, pad_left;
   int32_t act_min, act_max;
   bool is_signed;
+  float f_act_min, f_act_max; /* float32 pools */
 } ei_pool_params;
 
 /* Reference bodies: plain loops in the order the maths reads; always built, and
@@ -105,6 +106,73 @@ void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *outp
 
 void ei_avgpool_q8(const ei_pool_params *p, const uint8_t *input, uint8_t *output);
 void ei_maxpool_q8(const ei_pool_params *p, const uint8_t *input, uint8_t *output);
+
+/* ---- float32 ----
+ * Every output starts from its bias (0 without one) and adds the products
+ * x * w one at a time, multiply then add (SIMD128 has no fused multiply-add),
+ * in the order the reference loops read them; then min(max(acc, act_min),
+ * act_max), where a NaN passes. The SIMD bodies keep that order, so they give
+ * the reference's bits, except that the convolution GEMM adds 0 * w for
+ * padding positions the reference skips (a zero sum may change sign). */
+typedef struct {
+  int batches, in_h, in_w, in_c;
+  int out_h, out_w, out_c;
+  int k_h, k_w, k_c;          /* k_c: input channels per filter (in_c / groups) */
+  int stride_h, stride_w, dil_h, dil_w;
+  int pad_top, pad_left;
+  float act_min, act_max;
+  const float *weights;       /* [out_c][k_h][k_w][k_c] */
+  const float *bias;          /* [out_c], or NULL */
+  const void *packed;         /* SIMD layout from ei_conv_f32_pack, or NULL: reference kernel */
+} ei_conv_f32_params;
+
+typedef struct {
+  int batches, in_h, in_w, in_c;
+  int out_h, out_w, depth_multiplier; /* out_c = in_c * depth_multiplier */
+  int k_h, k_w;
+  int stride_h, stride_w, dil_h, dil_w;
+  int pad_top, pad_left;
+  float act_min, act_max;
+  const float *weights;       /* [1][k_h][k_w][out_c] */
+  const float *bias;          /* [out_c], or NULL */
+  const void *packed;         /* SIMD layout from ei_dwconv_f32_pack, or NULL: reference kernel */
+} ei_dwconv_f32_params;
+
+void ei_conv_f32_ref(const ei_conv_f32_params *p, const float *input, float *output);
+void ei_dwconv_f32_ref(const ei_dwconv_f32_params *p, const float *input, float *output);
+/* One depthwise output value (channel oc, window origin iy0, ix0 in one image). */
+float ei_dwconv_f32_one(const ei_dwconv_f32_params *p, const float *image, int iy0, int ix0, int oc);
+
+/* Packed size (0: the reference runs), packing and scratch as for the q8 kernels. */
+size_t ei_conv_f32_packed_bytes(const ei_conv_f32_params *p);
+void ei_conv_f32_pack(ei_conv_f32_params *p, void *packed);
+size_t ei_conv_f32_scratch_bytes(const ei_conv_f32_params *p);
+void ei_conv_f32(const ei_conv_f32_params *p, const float *input, float *output, float *scratch);
+
+size_t ei_dwconv_f32_packed_bytes(const ei_dwconv_f32_params *p);
+void ei_dwconv_f32_pack(ei_dwconv_f32_params *p, void *packed);
+void ei_dwconv_f32(const ei_dwconv_f32_params *p, const float *input, float *output);
+
+/* out[i] = clamp(a[i] + b[i]) and out[i] = clamp(x[i]), n elements. */
+void ei_add_f32(const float *a, const float *b, float *out, size_t n, float lo, float hi);
+void ei_clamp_f32_n(const float *x, float *out, size_t n, float lo, float hi);
+
+void ei_avgpool_f32_ref(const ei_pool_params *p, const float *input, float *output);
+void ei_maxpool_f32_ref(const ei_pool_params *p, const float *input, float *output);
+void ei_avgpool_f32(const ei_pool_params *p, const float *input, float *output);
+void ei_maxpool_f32(const ei_pool_params *p, const float *input, float *output);
+/* The in-image part [k_lo, k_hi) of a pooling window starting at i0 on an axis of size n. */
+void ei_pool_window(int i0, int k, int n, int *k_lo, int *k_hi);
+
+/* IEEE half-precision bits to float32, exactly (subnormals, infinities, NaN payloads). */
+float ei_f16_to_f32(uint16_t h);
+
+/* min(max(x, lo), hi) as TFLite's ActivationFunctionWithMinMax: a NaN passes. */
+static inline float ei_minmax_f32(float x, float lo, float hi) {
+  if (x < lo) x = lo;
+  if (hi < x) x = hi;
+  return x;
+}
 
 /* Adds the bias to an accumulator, requantizes, offsets and clamps: the
  * 8-bit output byte for channel c. Sums wrap modulo 2^32 like the reference's

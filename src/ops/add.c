@@ -1,8 +1,9 @@
-/* add.c — ADD of two 8-bit tensors with numpy-style broadcasting.
+/* add.c — ADD of two 8-bit or float32 tensors with numpy-style broadcasting.
  *
- * TFLite's rescaling: both inputs are shifted left by 20 bits for headroom,
- * scaled to a common scale of twice the larger input scale, added, then
- * scaled to the output. Each scaling is a multiplier below one. */
+ * 8-bit, TFLite's rescaling: both inputs are shifted left by 20 bits for
+ * headroom, scaled to a common scale of twice the larger input scale, added,
+ * then scaled to the output. Each scaling is a multiplier below one.
+ * float32: the float sum, then the fused activation clamp. */
 #include "ops/op_common.h"
 #include "quant.h"
 
@@ -12,6 +13,7 @@ typedef struct {
   ei_add_params k;
   bool same_shape;               /* no broadcasting: one element-wise kernel call */
   ei_broadcast bc;
+  float act_min, act_max;        /* float32 */
 } add_params;
 
 static ei_status scale_below_one(ei_graph *g, const ei_node *n, double m, int32_t *mult, int *shift) {
@@ -27,9 +29,12 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   if (s == EI_OK) s = ei_require(g, n, 1, "input 2");
   if (s != EI_OK) return s;
   ei_tensor *a = ei_input(g, n, 0), *b = ei_input(g, n, 1), *out = ei_output(g, n, 0);
-  if ((s = ei_check_q8(g, n, a)) || (s = ei_check_q8(g, n, b)) || (s = ei_check_q8(g, n, out)) ||
-      (s = ei_check_same_type(g, n, a, b)) || (s = ei_check_same_type(g, n, a, out)))
+  if (a->type == EI_FLOAT32) {
+    if ((s = ei_check_same_type(g, n, a, b)) || (s = ei_check_same_type(g, n, a, out))) return s;
+  } else if ((s = ei_check_q8(g, n, a)) || (s = ei_check_q8(g, n, b)) || (s = ei_check_q8(g, n, out)) ||
+             (s = ei_check_same_type(g, n, a, b)) || (s = ei_check_same_type(g, n, a, out))) {
     return s;
+  }
   fb_table o;
   uint8_t act;
   if ((s = ei_options(g, n, EI_OPT_ADD, &o))) return s;
@@ -40,6 +45,11 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   if ((s = ei_broadcast_shapes(g, n, a, b, &p->bc))) return s;
   p->same_shape = a->rank == b->rank;
   for (int i = 0; i < a->rank && p->same_shape; ++i) p->same_shape = a->dims[i] == b->dims[i];
+  if (a->type == EI_FLOAT32) {
+    if ((s = ei_activation_f32(g, n, act, &p->act_min, &p->act_max))) return s;
+    n->params = p;
+    return ei_set_shape(g, out, p->bc.rank, p->bc.dims);
+  }
 
   p->k.is_signed = a->type == EI_INT8;
   p->k.offset1 = -a->q.zero_point;
@@ -56,8 +66,25 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   return ei_set_shape(g, out, p->bc.rank, p->bc.dims);
 }
 
+static ei_status eval_f32(const add_params *p, const float *x1, const float *x2, float *out, size_t total) {
+  if (p->same_shape) {
+    ei_add_f32(x1, x2, out, total, p->act_min, p->act_max);
+    return EI_OK;
+  }
+  int32_t index[EI_MAX_RANK] = {0};
+  size_t at1 = 0, at2 = 0;
+  for (size_t i = 0; i < total; ++i) {
+    out[i] = ei_minmax_f32(x1[at1] + x2[at2], p->act_min, p->act_max);
+    ei_broadcast_next(&p->bc, index, &at1, &at2);
+  }
+  return EI_OK;
+}
+
 static ei_status eval(ei_graph *g, ei_node *n) {
   const add_params *p = n->params;
+  if (ei_input(g, n, 0)->type == EI_FLOAT32)
+    return eval_f32(p, (const float *)ei_input(g, n, 0)->data, (const float *)ei_input(g, n, 1)->data,
+                    (float *)ei_output(g, n, 0)->data, ei_num_elements(ei_output(g, n, 0)));
   const uint8_t *x1 = ei_input(g, n, 0)->data, *x2 = ei_input(g, n, 1)->data;
   uint8_t *out = ei_output(g, n, 0)->data;
   size_t total = ei_num_elements(ei_output(g, n, 0));

@@ -1,9 +1,43 @@
 /* conv.c — CONV_2D: prepare validates operands, computes the output shape,
- * padding and per-channel requantization; eval runs the 8-bit kernel. */
+ * padding and per-channel requantization (8-bit) or the bias and activation
+ * bounds (float32); eval runs the kernel of the input's type. */
 #include "ops/op_common.h"
 
 /* Conv2DOptions fields. */
 enum { PADDING = 0, STRIDE_W = 1, STRIDE_H = 2, ACTIVATION = 3, DILATION_W = 4, DILATION_H = 5 };
+
+static ei_status prepare(ei_graph *g, ei_node *n);
+
+/* float32 runs its own eval (prepare_f32 switches the node to it): the float
+ * and 8-bit kernels then stay in separate functions of the wasm build (one
+ * eval calling both had both inlined into it, and the float loops spilled). */
+static ei_status eval_f32(ei_graph *g, ei_node *n) {
+  ei_conv_f32(n->params, (const float *)ei_input(g, n, 0)->data, (float *)ei_output(g, n, 0)->data,
+              (float *)n->scratch);
+  return EI_OK;
+}
+
+static const ei_op_kernel kernel_f32 = {"CONV_2D", prepare, eval_f32};
+
+/* float32: the geometry worked out in the 8-bit params `q`, the float bias and bounds. */
+static ei_status prepare_f32(ei_graph *g, ei_node *n, const ei_conv_params *q, const ei_weighted_operands *ops,
+                             uint8_t act) {
+  ei_conv_f32_params *p = ei_alloc(g, sizeof *p);
+  if (!p) return g->status;
+  *p = (ei_conv_f32_params){.batches = q->batches, .in_h = q->in_h, .in_w = q->in_w, .in_c = q->in_c,
+                            .out_h = q->out_h, .out_w = q->out_w, .out_c = q->out_c, .k_h = q->k_h,
+                            .k_w = q->k_w, .k_c = q->k_c, .stride_h = q->stride_h, .stride_w = q->stride_w,
+                            .dil_h = q->dil_h, .dil_w = q->dil_w, .pad_top = q->pad_top,
+                            .pad_left = q->pad_left, .weights = (const float *)ops->w->data};
+  ei_status s = ei_bias_f32(g, n, ops->bias, p->out_c, &p->bias);
+  if (s == EI_OK) s = ei_activation_f32(g, n, act, &p->act_min, &p->act_max);
+  if (s == EI_OK) s = ei_setup_conv_f32_kernel(g, n, p, ops->in);
+  if (s != EI_OK) return s;
+  n->params = p;
+  n->kernel = &kernel_f32;
+  const int32_t dims[4] = {p->batches, p->out_h, p->out_w, p->out_c};
+  return ei_set_shape(g, ops->out, 4, dims);
+}
 
 static ei_status prepare(ei_graph *g, ei_node *n) {
   ei_weighted_operands ops;
@@ -41,6 +75,7 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   p->stride_w = stride_w;
   p->dil_h = dil_h;
   p->dil_w = dil_w;
+  if (in->type == EI_FLOAT32) return prepare_f32(g, n, p, &ops, act);
   p->is_signed = in->type == EI_INT8;
   p->in_offset = -in->q.zero_point;
   p->w_offset = p->is_signed ? 0 : -w->q.zero_point;

@@ -1,8 +1,10 @@
 /* op_common.c — prepare-time helpers shared by the op families. */
 #include "ops/op_common.h"
 
+#include <float.h>
 #include <math.h>
 
+#include "ops/elementwise.h"
 #include "quant.h"
 
 ei_status ei_check_q8(ei_graph *g, const ei_node *n, const ei_tensor *t) {
@@ -32,6 +34,10 @@ ei_status ei_weighted_operands_of(ei_graph *g, ei_node *n, int in_rank, int w_ra
   o->w = ei_input(g, n, 1);
   o->bias = ei_input(g, n, 2);
   o->out = ei_output(g, n, 0);
+  if (o->in->type == EI_FLOAT32) {
+    if ((s = ei_check_weighted_f32(g, n, o)) || (s = ei_check_rank(g, n, o->w, w_rank))) return s;
+    return in_rank ? ei_check_rank(g, n, o->in, in_rank) : EI_OK;
+  }
   if ((s = ei_check_q8(g, n, o->in)) || (s = ei_check_q8(g, n, o->w)) || (s = ei_check_q8(g, n, o->out)) ||
       (s = ei_check_same_type(g, n, o->in, o->w)) || (s = ei_check_same_type(g, n, o->in, o->out)) ||
       (s = ei_check_const(g, n, o->w)) || (s = ei_check_rank(g, n, o->w, w_rank)))
@@ -167,5 +173,60 @@ ei_status ei_setup_dwconv_kernel(ei_graph *g, ei_node *n, ei_dwconv_params *p, c
   void *packed = ei_alloc(g, bytes);
   if (!packed) return g->status;
   ei_dwconv_q8_pack(p, packed);
+  return EI_OK;
+}
+
+/* ---- float32 ---- */
+
+ei_status ei_activation_f32(ei_graph *g, const ei_node *n, uint8_t act, float *lo, float *hi) {
+  double l, h;
+  if (!ei_activation_bounds(act, -FLT_MAX, FLT_MAX, &l, &h))
+    return ei_fail(g, EI_UNSUPPORTED_OP, "fused activation %u is not supported", act);
+  *lo = (float)l;
+  *hi = (float)h;
+  return EI_OK;
+}
+
+ei_status ei_check_weighted_f32(ei_graph *g, const ei_node *n, const ei_weighted_operands *o) {
+  /* Naming the input too: float activations with 8-bit weights (hybrid models) are not run. */
+  ei_status s;
+  if ((s = ei_check_same_type(g, n, o->in, o->w)) || (s = ei_check_same_type(g, n, o->in, o->out))) return s;
+  return ei_check_const(g, n, o->w);
+}
+
+ei_status ei_bias_f32(ei_graph *g, const ei_node *n, const ei_tensor *bias, int out_channels, const float **out) {
+  char label[96];
+  *out = NULL;
+  if (!bias) return EI_OK;
+  ei_status s = ei_check_type(g, n, bias, EI_FLOAT32);
+  if (s == EI_OK) s = ei_check_const(g, n, bias);
+  if (s != EI_OK) return s;
+  if (ei_num_elements(bias) != (size_t)out_channels)
+    return ei_fail(g, EI_MODEL_INVALID, "%s has %zu elements, expected %d",
+                   ei_tensor_label(g, ei_tensor_index(g, bias), label, sizeof label),
+                   ei_num_elements(bias), out_channels);
+  *out = (const float *)bias->data; /* constants are 4-byte aligned (model.c copies others) */
+  return EI_OK;
+}
+
+ei_status ei_setup_conv_f32_kernel(ei_graph *g, ei_node *n, ei_conv_f32_params *p, const ei_tensor *in) {
+  p->packed = NULL;
+  size_t bytes = ei_conv_f32_packed_bytes(p);
+  if (bytes == 0) return EI_OK;
+  void *packed = ei_alloc(g, bytes);
+  if (!packed) return g->status;
+  ei_conv_f32_pack(p, packed);
+  ei_request_scratch(n, ei_conv_f32_scratch_bytes(p));
+  return EI_OK;
+}
+
+ei_status ei_setup_dwconv_f32_kernel(ei_graph *g, ei_node *n, ei_dwconv_f32_params *p, const ei_tensor *in) {
+  p->packed = NULL;
+  /* The fast kernel may read a few floats past its input: only arena inputs have that slack. */
+  size_t bytes = in->is_const ? 0 : ei_dwconv_f32_packed_bytes(p);
+  if (bytes == 0) return EI_OK;
+  void *packed = ei_alloc(g, bytes);
+  if (!packed) return g->status;
+  ei_dwconv_f32_pack(p, packed);
   return EI_OK;
 }

@@ -21,7 +21,8 @@ ei_status ei_check_q8(ei_graph *g, const ei_node *n, const ei_tensor *t);
 ei_status ei_check_same_type(ei_graph *g, const ei_node *n, const ei_tensor *a, const ei_tensor *b);
 
 /* The operands of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: input,
- * constant weights, optional bias, one output, all 8-bit of one type. */
+ * constant weights, optional bias, one output, all 8-bit of one type, or all
+ * float32 when the input is (see ei_check_weighted_f32). */
 typedef struct {
   ei_tensor *in, *w, *bias, *out;
 } ei_weighted_operands;
@@ -74,6 +75,24 @@ ei_status ei_conv_requant(ei_graph *g, const ei_node *n, const ei_tensor *in, co
  * kernels may read a little past its end. */
 ei_status ei_setup_conv_kernel(ei_graph *g, ei_node *n, ei_conv_params *p, const ei_tensor *in);
 ei_status ei_setup_dwconv_kernel(ei_graph *g, ei_node *n, ei_dwconv_params *p, const ei_tensor *in);
+
+/* ---- float32 ---- */
+
+/* Fused activation bounds of a float32 output (TFLite CalculateActivationRange:
+ * NONE clamps to +-FLT_MAX); unsupported activations are errors. */
+ei_status ei_activation_f32(ei_graph *g, const ei_node *n, uint8_t act, float *lo, float *hi);
+
+/* The float32 operands of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED:
+ * weights and output float32 like the input, constant weights. The bias,
+ * when present: float32, constant, `out_channels` elements (*out NULL
+ * without one). */
+ei_status ei_check_weighted_f32(ei_graph *g, const ei_node *n, const ei_weighted_operands *o);
+ei_status ei_bias_f32(ei_graph *g, const ei_node *n, const ei_tensor *bias, int out_channels, const float **out);
+
+/* Packs weights for the build's fast float kernel and requests its scratch
+ * memory, as ei_setup_conv_kernel does for 8-bit. */
+ei_status ei_setup_conv_f32_kernel(ei_graph *g, ei_node *n, ei_conv_f32_params *p, const ei_tensor *in);
+ei_status ei_setup_dwconv_f32_kernel(ei_graph *g, ei_node *n, ei_dwconv_f32_params *p, const ei_tensor *in);
 
 /* (significand, exponent) of a multiplier, rejecting ones the arithmetic cannot apply. */
 ei_status ei_multiplier(ei_graph *g, const ei_node *n, double m, int32_t *significand, int *exponent);

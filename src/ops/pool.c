@@ -1,5 +1,6 @@
-/* pool.c — AVERAGE_POOL_2D and MAX_POOL_2D. Both keep the input's scale and
- * zero point, so the kernels work on quantized values directly. */
+/* pool.c — AVERAGE_POOL_2D and MAX_POOL_2D, 8-bit or float32. 8-bit pools
+ * keep the input's scale and zero point, so the kernels work on quantized
+ * values directly. */
 #include "ops/op_common.h"
 
 /* Pool2DOptions fields. */
@@ -10,10 +11,14 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   if (s == EI_OK) s = ei_require(g, n, 0, "input");
   if (s != EI_OK) return s;
   ei_tensor *in = ei_input(g, n, 0), *out = ei_output(g, n, 0);
-  if ((s = ei_check_q8(g, n, in)) || (s = ei_check_q8(g, n, out)) ||
-      (s = ei_check_same_type(g, n, in, out)) || (s = ei_check_rank(g, n, in, 4)))
+  const bool is_float = in->type == EI_FLOAT32;
+  if (is_float) {
+    if ((s = ei_check_same_type(g, n, in, out)) || (s = ei_check_rank(g, n, in, 4))) return s;
+  } else if ((s = ei_check_q8(g, n, in)) || (s = ei_check_q8(g, n, out)) ||
+             (s = ei_check_same_type(g, n, in, out)) || (s = ei_check_rank(g, n, in, 4))) {
     return s;
-  if (in->q.scale != out->q.scale || in->q.zero_point != out->q.zero_point)
+  }
+  if (!is_float && (in->q.scale != out->q.scale || in->q.zero_point != out->q.zero_point))
     return ei_fail(g, EI_UNSUPPORTED_OP, "input and output quantization differ (%g/%d vs %g/%d)",
                    (double)in->q.scale, (int)in->q.zero_point, (double)out->q.scale,
                    (int)out->q.zero_point);
@@ -39,21 +44,31 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   p->stride_w = stride_w;
   p->is_signed = in->type == EI_INT8;
   if ((s = ei_compute_padding(g, n, padding, p->in_h, filter_h, stride_h, 1, &p->out_h, &p->pad_top)) ||
-      (s = ei_compute_padding(g, n, padding, p->in_w, filter_w, stride_w, 1, &p->out_w, &p->pad_left)) ||
-      (s = ei_activation(g, n, act, out, &p->act_min, &p->act_max)))
+      (s = ei_compute_padding(g, n, padding, p->in_w, filter_w, stride_w, 1, &p->out_w, &p->pad_left)))
     return s;
+  s = is_float ? ei_activation_f32(g, n, act, &p->f_act_min, &p->f_act_max)
+               : ei_activation(g, n, act, out, &p->act_min, &p->act_max);
+  if (s != EI_OK) return s;
   n->params = p;
   const int32_t dims[4] = {p->batches, p->out_h, p->out_w, p->channels};
   return ei_set_shape(g, out, 4, dims);
 }
 
 static ei_status eval_average(ei_graph *g, ei_node *n) {
-  ei_avgpool_q8(n->params, ei_input(g, n, 0)->data, ei_output(g, n, 0)->data);
+  const ei_tensor *in = ei_input(g, n, 0);
+  if (in->type == EI_FLOAT32)
+    ei_avgpool_f32(n->params, (const float *)in->data, (float *)ei_output(g, n, 0)->data);
+  else
+    ei_avgpool_q8(n->params, in->data, ei_output(g, n, 0)->data);
   return EI_OK;
 }
 
 static ei_status eval_max(ei_graph *g, ei_node *n) {
-  ei_maxpool_q8(n->params, ei_input(g, n, 0)->data, ei_output(g, n, 0)->data);
+  const ei_tensor *in = ei_input(g, n, 0);
+  if (in->type == EI_FLOAT32)
+    ei_maxpool_f32(n->params, (const float *)in->data, (float *)ei_output(g, n, 0)->data);
+  else
+    ei_maxpool_q8(n->params, in->data, ei_output(g, n, 0)->data);
   return EI_OK;
 }
 

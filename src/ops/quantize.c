@@ -5,7 +5,10 @@
  * float32 it is TFLite's AffineQuantize: round(x / scale) in float, ties away
  * from zero, plus the zero point, saturated to the output type.
  * DEQUANTIZE (int8/uint8 -> float32) is (q - zero_point) * scale, rounded once
- * to float. */
+ * to float. DEQUANTIZE of float16 (how converters store float weights at half
+ * size) widens exactly; a constant input is widened once at prepare into a
+ * buffer of the op's own, and the output becomes a constant: it takes no arena
+ * bytes, later ops see constant weights, and eval does nothing. */
 #include <math.h>
 
 #include "ops/elementwise.h"
@@ -96,11 +99,31 @@ typedef struct {
   bool is_signed;
 } dequantize_params;
 
+static void widen_f16(const uint8_t *in, uint8_t *out, size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    ei_put_f32(out + 4 * i, ei_f16_to_f32((uint16_t)(in[2 * i] | in[2 * i + 1] << 8))); /* little-endian */
+}
+
+static ei_status prepare_dequantize_f16(ei_graph *g, ei_node *n, ei_tensor *in, ei_tensor *out) {
+  ei_status s = ei_check_type(g, n, out, EI_FLOAT32);
+  if (s == EI_OK) s = ei_set_shape(g, out, in->rank, in->dims);
+  if (s != EI_OK || !in->is_const) return s;
+  /* Fold: 16 bytes of slack to align the floats for vector loads. */
+  uint8_t *block = ei_alloc(g, out->bytes + 16);
+  if (!block) return g->status;
+  uint8_t *data = block + (16 - (uintptr_t)block % 16) % 16;
+  widen_f16(in->data, data, ei_num_elements(in));
+  out->data = data;
+  out->is_const = true;
+  return EI_OK;
+}
+
 static ei_status prepare_dequantize(ei_graph *g, ei_node *n) {
   ei_status s = ei_check_arity(g, n, 1, 1, 1);
   if (s == EI_OK) s = ei_require(g, n, 0, "input");
   if (s != EI_OK) return s;
   ei_tensor *in = ei_input(g, n, 0), *out = ei_output(g, n, 0);
+  if (in->type == EI_FLOAT16) return prepare_dequantize_f16(g, n, in, out);
   if ((s = ei_check_q8(g, n, in)) || (s = ei_check_type(g, n, out, EI_FLOAT32))) return s;
   char label[96];
   if (in->q.channels != 1)
@@ -120,6 +143,10 @@ static ei_status eval_dequantize(ei_graph *g, ei_node *n) {
   const ei_tensor *in = ei_input(g, n, 0);
   uint8_t *out = ei_output(g, n, 0)->data;
   const size_t count = ei_num_elements(in);
+  if (in->type == EI_FLOAT16) {
+    if (!in->is_const) widen_f16(in->data, out, count); /* a constant input was folded at prepare */
+    return EI_OK;
+  }
   /* The double product of a float scale and a 9-bit integer is exact: one rounding. */
   for (size_t i = 0; i < count; ++i)
     ei_put_f32(out + 4 * i, (float)(p->scale * (ei_load_q8(in->data + i, p->is_signed) - p->zero_point)));

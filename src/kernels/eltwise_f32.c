@@ -1,0 +1,13 @@
+/* eltwise_f32.c — element-wise float32 loops: ADD of two same-shape tensors
+ * and the clamp of the RELU ops, both ending in min(max(v, lo), hi). */
+#include "kernels.h"
+
+#ifndef __wasm_simd128__
+void ei_add_f32(const float *a, const float *b, float *out, size_t n, float lo, float hi) {
+  for (size_t i = 0; i < n; ++i) out[i] = ei_minmax_f32(a[i] + b[i], lo, hi);
+}
+
+void ei_clamp_f32_n(const float *x, float *out, size_t n, float lo, float hi) {
+  for (size_t i = 0; i < n; ++i) out[i] = ei_minmax_f32(x[i], lo, hi);
+}
+#endif
