@@ -4,6 +4,7 @@
 #   make test       C unit/hostile tests under ASan+UBSan, then node --test suites
 #   make fuzz       libFuzzer on the model reader (FUZZ_SECONDS, default 600)
 #   make demo       build and serve the demo page
+#   make screenshot the README's picture of the demo's camera mode
 
 SHELL := /bin/bash
 CC ?= gcc
@@ -28,7 +29,7 @@ TEST_SUPPORT := $(filter-out tests/c/test_%.c tests/c/ei_run.c,$(wildcard tests/
 WASM_TEST_SRC := $(wildcard tests/wasm/test_*.c)
 WASM_TEST_BIN := $(patsubst tests/wasm/%.c,build/wasm-test/%.cjs,$(WASM_TEST_SRC))
 
-.PHONY: all setup native wasm test test-c test-wasm test-js fuzz demo models clean bench bench-browser size
+.PHONY: all setup native wasm test test-c test-wasm test-js fuzz demo models clean bench bench-browser size screenshot
 BENCH_ARGS ?=
 
 all: setup native wasm
@@ -86,7 +87,8 @@ fuzz: setup build/fuzz/fuzz_model
 bench: setup wasm
 	node bench/node.js $(BENCH_ARGS)
 
-bench-browser: setup wasm
+# Also face detection per camera frame, as the demo runs it (the model and the photo).
+bench-browser: setup wasm models build/camera/astronaut.y4m
 	node bench/browser.js $(BENCH_ARGS)
 
 # Engine size, raw and gzip -9; the npm package as `npm pack` would make it.
@@ -109,6 +111,10 @@ build/camera/astronaut.y4m: scripts/make-y4m.js
 
 demo: setup wasm models
 	node scripts/serve.js
+
+# The demo's camera mode on the fake camera, as the README shows it.
+screenshot: setup wasm models build/camera/astronaut.y4m
+	node scripts/screenshot.js web/screenshot-camera.png
 
 clean:
 	rm -rf build wasm/*.wasm

@@ -1,8 +1,10 @@
 // page.js — the benchmark in a browser page (page.html): fetches everything first, then
-// runs the same method as in Node (core.js). bench/browser.js calls window.runBench().
+// runs the same method as in Node (core.js). bench/browser.js calls window.runBench(),
+// and window.benchFace() for face detection per camera frame (face-page.js).
 
 import { simdSupported } from '../js/engine.js';
 import { benchmark } from './core.js';
+import { benchFace } from './face-page.js';
 
 const PEER_DIR = '/node_modules/@tensorflow/tfjs-tflite/wasm/';
 
@@ -37,6 +39,10 @@ async function runBench({ model, input = null, runs, warmupMs, peer = true, prof
 }
 
 window.runBench = runBench;
+window.benchFace = (params) => benchFace({
+  ...params,
+  peer: params.peer ? { glue: `${PEER_DIR}tflite_web_api_cc_simd.js`, wasm: `${PEER_DIR}tflite_web_api_cc_simd.wasm` } : null,
+});
 
 // By hand: page.html?model=URL[&input=URL&runs=N&warmup=MS&peer=0]
 const query = new URLSearchParams(location.search);

@@ -2,14 +2,19 @@
 //
 // A mode is a tab button [data-mode-tab=ID], a <section data-mode=ID>, and an init
 // function in MODES: init(section, {getEngine}) wires the section up and returns
-// {engineChanged(engine)}, called when the user switches engines.
+// {usesEngineChoice?, engineChanged?(engine), shown?(), hidden?()}. A mode with
+// usesEngineChoice runs on the engine picked in the header (loaded when such a mode
+// first opens; the header shows the picker only then) and hears of a new choice through
+// engineChanged. shown/hidden: its tab was opened or left. The first mode opens unless
+// the URL names another (web/#try-model).
 
 import { loadEngine, simdSupported } from '../js/index.js';
+import { initCamera } from './camera.js';
 import { initTryModel } from './try-model.js';
 
 const MODES = {
+  camera: initCamera,
   'try-model': initTryModel,
-  // The live camera face-detection mode will be added here.
 };
 
 const engineSelect = document.getElementById('engine-select');
@@ -47,29 +52,42 @@ async function chooseEngine() {
   }
 }
 
+const context = { getEngine: () => currentEngine };
+const modes = new Map(Object.entries(MODES).map(([id, init]) =>
+  [id, init(document.querySelector(`section[data-mode="${id}"]`), context)]));
+let openMode = null;
+
 function showMode(id) {
+  if (id === openMode) return;
   for (const tab of document.querySelectorAll('[data-mode-tab]')) {
     tab.setAttribute('aria-selected', String(tab.dataset.modeTab === id));
   }
   for (const section of document.querySelectorAll('section[data-mode]')) {
     section.hidden = section.dataset.mode !== id;
   }
+  modes.get(openMode)?.hidden?.();
+  openMode = id;
+  const mode = modes.get(id);
+  document.querySelector('.engine').hidden = !mode.usesEngineChoice;
+  if (mode.usesEngineChoice && currentEngine === null) chooseEngine();
+  mode.shown?.();
 }
 
-const context = { getEngine: () => currentEngine };
-const modes = Object.entries(MODES).map(([id, init]) =>
-  init(document.querySelector(`section[data-mode="${id}"]`), context));
+const modeInUrl = () => (modes.has(location.hash.slice(1)) ? location.hash.slice(1) : modes.keys().next().value);
 
 for (const tab of document.querySelectorAll('[data-mode-tab]')) {
-  tab.addEventListener('click', () => showMode(tab.dataset.modeTab));
+  tab.addEventListener('click', () => {
+    history.replaceState(null, '', `#${tab.dataset.modeTab}`);
+    showMode(tab.dataset.modeTab);
+  });
 }
-showMode(Object.keys(MODES)[0]);
+window.addEventListener('hashchange', () => showMode(modeInUrl()));
+showMode(modeInUrl());
 
 // A file dropped outside a drop zone must not make the browser navigate away.
 for (const type of ['dragover', 'drop']) document.addEventListener(type, (event) => event.preventDefault());
 
 engineSelect.addEventListener('change', async () => {
   const engine = await chooseEngine();
-  if (engine) for (const mode of modes) mode.engineChanged(engine);
+  if (engine) for (const mode of modes.values()) mode.engineChanged?.(engine);
 });
-chooseEngine();

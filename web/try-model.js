@@ -280,6 +280,7 @@ export function initTryModel(section, { getEngine }) {
   $('run-again').addEventListener('click', () => task(classify));
 
   return {
+    usesEngineChoice: true,
     engineChanged() {
       task(async () => {
         await createModel();

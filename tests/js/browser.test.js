@@ -44,7 +44,7 @@ before(async () => {
   page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(20_000); // fail fast rather than at playwright's 30 s per wait
   page.on('pageerror', (err) => pageErrors.push(err));
-  await page.goto(`${server.url}web/`);
+  await page.goto(`${server.url}web/#try-model`); // the camera mode opens by default
 });
 
 after(async () => {
