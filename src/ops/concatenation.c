@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ops/elementwise.h"
 #include "ops/op_common.h"
 
 enum { OPT_CONCATENATION = 10 };        /* BuiltinOptions tag */
@@ -99,7 +100,7 @@ static void requantize(const concat_params *p, const concat_input *c, const uint
   for (size_t j = 0; j < c->piece_bytes; ++j) {
     float x = (float)ei_load_q8(in + j, p->is_signed);
     /* Saturated in double: the reference's int32 conversion of a huge value is undefined. */
-    double v = (double)roundf(x * c->scale + c->bias) + p->out_zero_point;
+    double v = (double)ei_round_half_away_f32(x * c->scale + c->bias) + p->out_zero_point;
     out[j] = (uint8_t)(int32_t)(v > qmin ? (v < qmax ? v : qmax) : qmin);
   }
 }

@@ -6,6 +6,7 @@
 #define EI_ELEMENTWISE_H
 
 #include <float.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -30,6 +31,14 @@ static inline bool ei_activation_bounds(uint8_t act, double type_lo, double type
     case 3: *lo = 0; *hi = 6; return true;
     default: return false;
   }
+}
+
+/* roundf (ties away from zero) from instructions wasm has: v - trunc(v) is
+ * exact, so comparing it with 0.5 decides the tie direction without error.
+ * (roundf itself is a library call in wasm.) */
+static inline float ei_round_half_away_f32(float v) {
+  const float t = truncf(v);
+  return fabsf(v - t) >= 0.5f ? t + copysignf(1.0f, v) : t;
 }
 
 /* min(max(x, lo), hi) with std::max/std::min semantics: a NaN passes through. */
