@@ -4,7 +4,7 @@
 # Expects build/fuzz/fuzz_model (make build/fuzz/fuzz_model: clang with
 # -fsanitize=fuzzer,address,undefined). Seeds are the tiny builder models
 # (written by tests/fuzz/make_corpus.c, compiled here: it needs no engine)
-# plus person_detect.tflite from shared/. New inputs are kept in
+# plus person_detect and the LSTM from shared/ and the face model. New inputs are kept in
 # build/fuzz/corpus, crashing ones in build/fuzz/artifacts. Exits non-zero
 # when the fuzzer found a crash, leak, timeout or out-of-memory.
 set -uo pipefail
@@ -27,12 +27,17 @@ mkdir -p "$seeds" "$corpus" "$artifacts"
 ${CC:-cc} -std=c11 -O1 -Isrc -Itests/c -o build/fuzz/make_corpus tests/fuzz/make_corpus.c \
   tests/c/tiny_models.c tests/c/tflite_builder.c tests/c/fb_writer.c || exit 2
 build/fuzz/make_corpus "$seeds" || exit 2
-person="$shared/refdata/tflm/person_detection/person_detect.tflite"
-if [ -f "$person" ]; then
-  cp "$person" "$seeds/"
-else
-  echo "fuzz: $person is missing; fuzzing from the tiny models only" >&2
-fi
+# Real models as seeds: an int8 CNN, the int8 LSTM, and the float16-weight face model
+# (made by `make models`; optional).
+for seed in "$shared/refdata/tflm/person_detection/person_detect.tflite" \
+            "$shared/refdata/models/keras_lstm_mnist_ptq.tflite" \
+            build/models/face_detection_short_range.tflite; do
+  if [ -f "$seed" ]; then
+    cp "$seed" "$seeds/"
+  else
+    echo "fuzz: seed $seed is missing; fuzzing without it" >&2
+  fi
+done
 
 echo "fuzz: running $fuzzer for ${seconds}s (log: $log)"
 start=$(date +%s)
