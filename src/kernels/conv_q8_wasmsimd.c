@@ -13,8 +13,15 @@
  * multiplies and adds pairs, and the four partial lanes of each accumulator
  * are summed at the end. K is padded to a multiple of 8 with zero weights, so
  * the input may be read up to 7 bytes past a row (covered by the arena slack).
+ *
+ * Small K (at most SMALL_K) runs microkernel 4x8c2 instead: four pixels times
+ * eight channels, with the channels in the lanes so nothing is reduced at the
+ * end (at small K that reduction costs as much as the products). Weights are
+ * packed int16 [k/2][8][2]; each pair of inputs (x[k], x[k+1]) is broadcast to
+ * the four lanes and dotted with the pairs of four channels.
  */
 #ifdef __wasm_simd128__
+#include <stdlib.h>
 #include <string.h>
 #include <wasm_simd128.h>
 
@@ -24,21 +31,29 @@
 #define MR 2 /* output pixels per tile */
 #define NR 4 /* output channels per block */
 #define KB 8 /* k per step */
+#define MR2 4 /* small K: output pixels per tile */
+#define NR2 8 /* small K: output channels per block */
+#define SMALL_K 48
+#define MR_MAX MR2
 
-/* One block of NR channels: constants, then the weights. */
+/* One block of NR (or NR2) channels: constants, then the weights. */
 typedef struct {
-  int32_t bias[NR];       /* bias - x_zp * sum_k w' */
-  int32_t multiplier[NR];
-  int32_t pow2[NR];
-  int32_t bound[NR];
+  int32_t bias[NR2];      /* bias - x_zp * sum_k w' */
+  int32_t multiplier[NR2];
+  int32_t pow2[NR2];
+  int32_t bound[NR2];
   int32_t simd_ok;        /* every channel's exponent fits the SIMD requantization */
+  int32_t uniform_shift;  /* n of ei_requant_uniform_x4, or 0: per-lane ei_requant_x4 */
+  int64_t rounding[2];    /* ei_simd_uniform_rounding(n, zp), twice */
 } block_header;
 
 static int reduction_size(const ei_conv_params *p) { return p->k_h * p->k_w * p->k_c; }
+static bool small_k(const ei_conv_params *p) { return reduction_size(p) <= SMALL_K; }
 static int padded_k(const ei_conv_params *p) { return (reduction_size(p) + KB - 1) / KB * KB; }
-static int channel_blocks(const ei_conv_params *p) { return (p->out_c + NR - 1) / NR; }
+static int block_channels(const ei_conv_params *p) { return small_k(p) ? NR2 : NR; }
+static int channel_blocks(const ei_conv_params *p) { return (p->out_c + block_channels(p) - 1) / block_channels(p); }
 static size_t block_bytes(const ei_conv_params *p) {
-  return sizeof(block_header) + (size_t)padded_k(p) * NR * sizeof(int16_t);
+  return sizeof(block_header) + (size_t)padded_k(p) * block_channels(p) * sizeof(int16_t);
 }
 
 static bool direct_rows(const ei_conv_params *p) {
@@ -54,32 +69,41 @@ size_t ei_conv_q8_packed_bytes(const ei_conv_params *p) {
 }
 
 size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
-  return direct_rows(p) ? 0 : MR * (size_t)padded_k(p) + EI_KERNEL_OVERREAD;
+  return direct_rows(p) ? 0 : MR_MAX * (size_t)padded_k(p) + EI_KERNEL_OVERREAD;
 }
 
 void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
-  const int K = reduction_size(p), Kp = padded_k(p);
+  const int K = reduction_size(p), Kp = padded_k(p), nr = block_channels(p);
+  const int kg = small_k(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
+  const int64_t max_x = ei_max_input_magnitude(p->in_offset, p->is_signed);
   uint8_t *out = packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, out += block_bytes(p)) {
     block_header h;
     int16_t *w = (int16_t *)(out + sizeof h);
     memset(&h, 0, sizeof h);
-    memset(w, 0, (size_t)Kp * NR * sizeof(int16_t));
-    h.simd_ok = ei_simd_requant_ok(&p->rq, nb * NR, p->out_c - nb * NR < NR ? p->out_c - nb * NR : NR);
-    for (int j = 0; j < NR; ++j) {
-      const int c = nb * NR + j;
+    memset(w, 0, (size_t)Kp * nr * sizeof(int16_t));
+    const int n = p->out_c - nb * nr < nr ? p->out_c - nb * nr : nr;
+    h.simd_ok = ei_simd_requant_ok(&p->rq, nb * nr, n);
+    h.uniform_shift = ei_simd_uniform_shift(&p->rq, nb * nr, n);
+    for (int j = 0; j < nr; ++j) {
+      const int c = nb * nr + j;
       if (c >= p->out_c) continue; /* padding channel: all zero */
       const uint8_t *src = p->weights + (size_t)c * K;
       int32_t sum = 0;
+      int64_t abs_sum = 0;
       for (int k = 0; k < K; ++k) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
-        w[(k / KB) * NR * KB + j * KB + k % KB] = wk;
+        w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
         sum += wk;
+        abs_sum += wk < 0 ? -wk : wk;
       }
+      /* The uniform requantization needs |bias + sum (x - x_zp) w'| < 2^30. */
+      if (llabs(p->rq.bias[c]) + abs_sum * max_x >= (1 << 30)) h.uniform_shift = 0;
       /* in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums. */
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
       if (h.simd_ok) ei_simd_pack_scale(&p->rq, c, &h.multiplier[j], &h.pow2[j], &h.bound[j]);
     }
+    if (h.uniform_shift) h.rounding[0] = h.rounding[1] = ei_simd_uniform_rounding(h.uniform_shift, p->rq.out_zero_point);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -114,6 +138,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
   const int kblocks = padded_k(p) / KB;
   const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
   const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
+  const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
   const uint8_t *block = p->packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
     const block_header *h = (const block_header *)block;
@@ -145,18 +170,115 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
       }
       continue;
     }
-    const v128_t bias = wasm_v128_load(h->bias);
-    const v128_t mult = wasm_v128_load(h->multiplier), pow2 = wasm_v128_load(h->pow2);
-    const v128_t bound = wasm_v128_load(h->bound);
-    v128_t res[MR];
-    for (int r = 0; r < MR; ++r)
-      res[r] = ei_requant_x4(wasm_i32x4_add(reduce4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]), bias), mult,
-                             pow2, bound);
+    const v128_t bias = wasm_v128_load(h->bias), mult = wasm_v128_load(h->multiplier);
+    v128_t sum[MR];
+    for (int r = 0; r < MR; ++r) sum[r] = wasm_i32x4_add(reduce4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]), bias);
     /* Rows r and r+1 pack into bytes 0..3 and 4..7. */
     for (int r = 0; r < MR; r += 2) {
-      const v128_t bytes = ei_requant_pack8(res[r], res[r + 1 < MR ? r + 1 : r], zero_point, lo, hi, is_signed);
+      const int r1 = r + 1 < MR ? r + 1 : r;
+      v128_t bytes;
+      if (h->uniform_shift) {
+        const v128_t rounding = wasm_v128_load(h->rounding);
+        bytes = ei_pack8_clamp(ei_requant_uniform_x4(sum[r], mult, rounding, h->uniform_shift),
+                               ei_requant_uniform_x4(sum[r1], mult, rounding, h->uniform_shift), lo8, hi8, is_signed);
+      } else {
+        const v128_t pow2 = wasm_v128_load(h->pow2), bound = wasm_v128_load(h->bound);
+        bytes = ei_requant_pack8(ei_requant_x4(sum[r], mult, pow2, bound), ei_requant_x4(sum[r1], mult, pow2, bound),
+                                 zero_point, lo, hi, is_signed);
+      }
       if (r < rows) store_bytes(out[r] + nb * NR, bytes, n);
       if (r + 1 < rows) store_bytes(out[r + 1] + nb * NR, wasm_i32x4_shuffle(bytes, bytes, 1, 1, 1, 1), n);
+    }
+  }
+}
+
+/* Adds the products of one pair of inputs (k, k+1) of row r, broadcast from
+ * lane q of x[r], with the eight channels' weight pairs w0, w1. */
+#define C2_STEP(r, q)                                                            \
+  do {                                                                           \
+    const v128_t xs = wasm_i32x4_shuffle(x[r], x[r], q, q, q, q);                 \
+    acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(xs, w0));          \
+    acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(xs, w1));          \
+  } while (0)
+#define C2_PAIR(q)                                                               \
+  do {                                                                           \
+    const v128_t w0 = wasm_v128_load(w + q * 2 * NR2), w1 = wasm_v128_load(w + q * 2 * NR2 + 8); \
+    C2_STEP(0, q);                                                               \
+    C2_STEP(1, q);                                                               \
+    C2_STEP(2, q);                                                               \
+    C2_STEP(3, q);                                                               \
+  } while (0)
+
+/* Small K: MR2 rows times all channel blocks of NR2; the accumulators start
+ * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
+static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const uint8_t *const a[MR2],
+                                                               uint8_t *const out[MR2], int rows, bool is_signed) {
+  const int kblocks = padded_k(p) / KB;
+  const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
+  const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
+  const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
+  const uint8_t *block = p->packed;
+  for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
+    const block_header *h = (const block_header *)block;
+    const int16_t *w = (const int16_t *)(block + sizeof *h);
+    v128_t acc[MR2][2];
+    for (int r = 0; r < MR2; ++r) {
+      acc[r][0] = wasm_v128_load(h->bias);
+      acc[r][1] = wasm_v128_load(h->bias + 4);
+    }
+    for (int kb = 0; kb < kblocks; ++kb, w += KB * NR2) {
+      v128_t x[MR2];
+      for (int r = 0; r < MR2; ++r) x[r] = load_x8(a[r] + kb * KB, is_signed);
+      C2_PAIR(0);
+      C2_PAIR(1);
+      C2_PAIR(2);
+      C2_PAIR(3);
+    }
+    const int n = p->out_c - nb * NR2 < NR2 ? p->out_c - nb * NR2 : NR2;
+    if (!h->simd_ok) {
+      int32_t sums[MR2][NR2];
+      for (int r = 0; r < rows; ++r) {
+        wasm_v128_store(sums[r], acc[r][0]);
+        wasm_v128_store(sums[r] + 4, acc[r][1]);
+        for (int j = 0; j < n; ++j) {
+          const int c = nb * NR2 + j;
+          out[r][c] = ei_requant_channel(&p->rq, c, (int64_t)sums[r][j] - p->rq.bias[c]);
+        }
+      }
+      continue;
+    }
+    const v128_t m0 = wasm_v128_load(h->multiplier), m1 = wasm_v128_load(h->multiplier + 4);
+    /* Rows r and r+1 pack into bytes 0..7 and 8..15. */
+    for (int r = 0; r < rows; r += 2) {
+      v128_t bytes;
+      if (h->uniform_shift) {
+        const v128_t rounding = wasm_v128_load(h->rounding);
+        const int shift = h->uniform_shift;
+        bytes = ei_pack16_clamp(ei_requant_uniform_x4(acc[r][0], m0, rounding, shift),
+                                ei_requant_uniform_x4(acc[r][1], m1, rounding, shift),
+                                ei_requant_uniform_x4(acc[r + 1][0], m0, rounding, shift),
+                                ei_requant_uniform_x4(acc[r + 1][1], m1, rounding, shift), lo8, hi8, is_signed);
+      } else {
+        const v128_t s0 = wasm_v128_load(h->pow2), s1 = wasm_v128_load(h->pow2 + 4);
+        const v128_t b0 = wasm_v128_load(h->bound), b1 = wasm_v128_load(h->bound + 4);
+        const v128_t row0 = ei_requant_pack8(ei_requant_x4(acc[r][0], m0, s0, b0), ei_requant_x4(acc[r][1], m1, s1, b1),
+                                             zero_point, lo, hi, is_signed);
+        const v128_t row1 = ei_requant_pack8(ei_requant_x4(acc[r + 1][0], m0, s0, b0),
+                                             ei_requant_x4(acc[r + 1][1], m1, s1, b1), zero_point, lo, hi, is_signed);
+        bytes = wasm_i64x2_shuffle(row0, row1, 0, 2);
+      }
+      for (int i = 0; i < 2 && r + i < rows; ++i) {
+        if (n == NR2) {
+          if (i == 0)
+            wasm_v128_store64_lane(out[r] + nb * NR2, bytes, 0);
+          else
+            wasm_v128_store64_lane(out[r + 1] + nb * NR2, bytes, 1);
+        } else {
+          uint8_t tmp[16];
+          wasm_v128_store(tmp, bytes);
+          memcpy(out[r + i] + nb * NR2, tmp + 8 * i, (size_t)n);
+        }
+      }
     }
   }
 }
@@ -183,7 +305,12 @@ static void im2col_row(const ei_conv_params *p, const uint8_t *input, int b, int
     }
     const uint8_t *src_row = input + ((size_t)b * p->in_h + iy) * p->in_w * p->in_c;
     if (cols_inside && p->dil_w == 1) {
-      copy_bytes(row, src_row + (size_t)ix0 * p->in_c, span);
+      /* A short span moves as one vector; its tail lands in the next row,
+       * which is written after this one, or in the scratch slack. */
+      if (span <= 16)
+        wasm_v128_store(row, wasm_v128_load(src_row + (size_t)ix0 * p->in_c));
+      else
+        copy_bytes(row, src_row + (size_t)ix0 * p->in_c, span);
       continue;
     }
     for (int kx = 0; kx < p->k_w; ++kx) {
@@ -202,11 +329,13 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
   const size_t K = (size_t)reduction_size(p), Kp = (size_t)padded_k(p);
   const size_t pixels_per_image = (size_t)p->out_h * p->out_w;
-  for (size_t m = 0; m < M; m += MR) {
-    const int rows = M - m < MR ? (int)(M - m) : MR;
-    const uint8_t *a[MR];
-    uint8_t *out[MR];
-    for (int r = 0; r < MR; ++r) {
+  const bool c2 = small_k(p);
+  const int mr = c2 ? MR2 : MR;
+  for (size_t m = 0; m < M; m += (size_t)mr) {
+    const int rows = M - m < (size_t)mr ? (int)(M - m) : mr;
+    const uint8_t *a[MR_MAX];
+    uint8_t *out[MR_MAX];
+    for (int r = 0; r < mr; ++r) {
       const size_t pix = m + (size_t)(r < rows ? r : rows - 1);
       out[r] = output + pix * p->out_c;
       if (direct_rows(p)) {
@@ -222,7 +351,10 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
         }
       }
     }
-    gemm_rows(p, a, out, rows, is_signed);
+    if (c2)
+      gemm_rows_c2(p, a, out, rows, is_signed);
+    else
+      gemm_rows(p, a, out, rows, is_signed);
   }
 }
 

@@ -38,10 +38,13 @@ static void fill_q8(uint8_t *p, size_t n, bool is_signed) {
 static void random_requant(ei_requant *rq, int channels, bool is_signed, int32_t *bias, int32_t *mult,
                            int32_t *shift) {
   const int shared_shift = range(-24, 1);
+  /* One exponent for every channel (per-tensor quantization) takes the
+   * uniform SIMD requantization when the accumulators stay below 2^30. */
+  const bool per_tensor = next() % 3 == 0;
   for (int c = 0; c < channels; ++c) {
     bias[c] = next() % 8 == 0 ? (int32_t)next() : range(-(1 << 20), 1 << 20);
     mult[c] = (int32_t)((1u << 30) + (next() % (1u << 30)));
-    shift[c] = next() % 2 ? shared_shift : range(-23, 0);
+    shift[c] = per_tensor || next() % 2 ? shared_shift : range(-23, 0);
   }
   const int qmin = is_signed ? -128 : 0, qmax = is_signed ? 127 : 255;
   rq->bias = bias;
@@ -212,10 +215,48 @@ static void test_add(int index) {
   check("add", index, want, got, n, config);
 }
 
+#ifdef __wasm_simd128__
+#include "kernels/requant_wasmsimd.h"
+
+/* The uniform requantization against ei_requantize, lane by lane: every
+ * exponent it takes, extreme zero points, accumulators up to its bound of
+ * 2^30, and ties of both roundings (m = 2^30 halves acc exactly). */
+static void test_requant_uniform(int index) {
+  const int n = range(1, EI_SIMD_SHIFT);
+  const int32_t zp = extreme(-128, 255);
+  int32_t acc[4], mult[4], got[4];
+  for (int i = 0; i < 4; ++i) {
+    mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
+    switch (next() % 4) {
+      case 0: acc[i] = range(-(1 << 12), 1 << 12); break;
+      case 1: acc[i] = (range(-300, 300) << (n + 1)) + range(-2, 2); break; /* near ties after the halving */
+      case 2: acc[i] = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
+      default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
+    }
+    if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
+  }
+  const int64_t r = ei_simd_uniform_rounding(n, zp);
+  const int64_t rounding[2] = {r, r};
+  wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc), wasm_v128_load(mult), wasm_v128_load(rounding), n));
+  for (int i = 0; i < 4; ++i) {
+    const int32_t want = ei_requantize(acc[i], mult[i], -n) + zp;
+    ++cases;
+    if (got[i] != want) {
+      printf("FAIL uniform requant case %d: acc %d m %d n %d zp %d: simd %d, reference %d\n", index, acc[i], mult[i], n,
+             zp, got[i], want);
+      ++failures;
+    }
+  }
+}
+#endif
+
 int main(void) {
   for (int i = 0; i < 6000; ++i) test_conv(i);
   for (int i = 0; i < 6000; ++i) test_dwconv(i);
   for (int i = 0; i < 10000; ++i) test_add(i);
+#ifdef __wasm_simd128__
+  for (int i = 0; i < 200000; ++i) test_requant_uniform(i);
+#endif
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
 #else
