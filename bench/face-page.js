@@ -12,7 +12,7 @@
 import { detectFaces, iou } from '../js/face.js';
 import { loadModel } from '../js/index.js';
 import { median } from './core.js';
-import { loadPeerModule, PeerModel } from './peer.js';
+import { loadPeerModule, PeerModel, peerFloatModel } from './peer.js';
 
 const FRAME_WIDTH = 640;
 const FRAME_HEIGHT = 480;
@@ -49,16 +49,7 @@ async function peerFaceModel(manifestUrl, peerFiles) {
   const { module } = await loadPeerModule(await (await fetchOk(peerFiles.glue)).text(),
     new Uint8Array(await (await fetchOk(peerFiles.wasm)).arrayBuffer()));
   const peer = new PeerModel(module, bytes, { numThreads: 1 });
-  return {
-    inputs: manifest.inputs,
-    outputs: manifest.outputs,
-    async run(input) {
-      peer.setInputs([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
-      peer.invoke();
-      return peer.outputBytes().map((b) => new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
-    },
-    dispose: () => peer.dispose(),
-  };
+  return peerFloatModel(peer, manifest);
 }
 
 /** A runtime: its model with run() timed, the times of its frames and runs. */

@@ -44,6 +44,24 @@ export async function loadPeerModule(glueSource, wasmBytes, log = () => {}) {
 }
 
 /**
+ * A PeerModel of a float32 model behind the interface edgeinfer's models give
+ * detectFaces(): the manifest's inputs and outputs, and an async run() of one
+ * float32 tensor that resolves to the float32 outputs.
+ */
+export function peerFloatModel(peer, manifest) {
+  return {
+    inputs: manifest.inputs,
+    outputs: manifest.outputs,
+    async run(input) {
+      peer.setInputs([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
+      peer.invoke();
+      return peer.outputBytes().map((b) => new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+    },
+    dispose: () => peer.dispose(),
+  };
+}
+
+/**
  * One model loaded in the peer runtime, with the same small interface the benchmark uses
  * for ours: setInputs(list of byte arrays), invoke(), outputBytes().
  */

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { loadPeerModule, PeerModel } from '../../bench/peer.js';
+import { loadPeerModule, PeerModel, peerFloatModel } from '../../bench/peer.js';
 import { peerFiles } from '../../bench/node.js';
 import { detectFaces, iou } from '../../js/face.js';
 import { CHROMIUM, CHROMIUM_ARGS, FAKE_CAMERA_Y4M as Y4M, fakeCameraArgs } from '../../scripts/chromium.js';
@@ -69,16 +69,7 @@ async function peerFaceModel() {
   const files = peerFiles();
   const { module } = await loadPeerModule(readFileSync(files.glue, 'utf8'), readFileSync(files.wasm));
   const peer = new PeerModel(module, bytes);
-  return {
-    inputs: manifest.inputs,
-    outputs: manifest.outputs,
-    async run(input) {
-      peer.setInputs([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
-      peer.invoke();
-      return peer.outputBytes().map((b) => new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
-    },
-    dispose: () => peer.dispose(),
-  };
+  return peerFloatModel(peer, manifest);
 }
 
 /** A box normalized to the frame → frame (and canvas) pixels. */

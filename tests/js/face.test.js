@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPeerModule, PeerModel } from '../../bench/peer.js';
+import { loadPeerModule, PeerModel, peerFloatModel } from '../../bench/peer.js';
 import { peerFiles } from '../../bench/node.js';
 import { decodeDetections, detectFaces, faceInput, iou, ssdAnchors, weightedNms } from '../../js/face.js';
 import { astronautImage, fitOnGrey, rgbToI420, y4mFile } from '../../scripts/make-y4m.js';
@@ -229,16 +229,7 @@ async function peerFaceModel() {
   const files = peerFiles();
   const { module } = await loadPeerModule(readFileSync(files.glue, 'utf8'), readFileSync(files.wasm));
   const peer = new PeerModel(module, bytes);
-  return {
-    inputs: manifest.inputs,
-    outputs: manifest.outputs,
-    async run(input) {
-      peer.setInputs([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]);
-      peer.invoke();
-      return peer.outputBytes().map((b) => new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
-    },
-    dispose: () => peer.dispose(),
-  };
+  return peerFloatModel(peer, manifest);
 }
 
 function loadAstronaut() {
