@@ -64,7 +64,7 @@ test-c: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
 # SIMD kernels against their scalar references, run in wasm under Node.
-build/wasm-test/%.cjs: tests/wasm/%.c $(ENGINE_SRC) $(ENGINE_HDR)
+build/wasm-test/%.cjs: tests/wasm/%.c tests/wasm/test_support.h $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
 	NODE_PATH=/usr/share/nodejs $(EMCC) -std=c11 -O2 -msimd128 -sSINGLE_FILE -sALLOW_MEMORY_GROWTH=1 \
 	  -Isrc -o $@ $< $(ENGINE_SRC)

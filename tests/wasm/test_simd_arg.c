@@ -6,16 +6,10 @@
 #include <stdio.h>
 
 #include "kernels/arg_q8.h"
-
-static uint32_t rng = 4242;
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
+#include "test_support.h"
 
 int main(void) {
+  seed(4242);
   static const uint8_t extremes[4] = {0x00, 0x7F, 0x80, 0xFF};
   uint8_t v[80];
   int cases = 0, failures = 0;

@@ -18,16 +18,8 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
+#include "test_support.h"
 
-static uint32_t rng = 2024;
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-static int pick(const int *v, int n) { return v[next() % (uint32_t)n]; }
-static int range(int lo, int hi) { return lo + (int)(next() % (uint32_t)(hi - lo + 1)); }
 static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)(next() >> 8) / (float)(1u << 24); }
 
 /* Mostly values in [-2, 2]; with `special`, some infinities, NaNs and zeros of both signs. */
@@ -63,14 +55,6 @@ static void check(const char *what, int index, const float *want, const float *g
       ++failures;
       return;
     }
-}
-
-static int out_size(int in, int k, int stride, int dil, int same_pad, int *pad) {
-  const int eff = (k - 1) * dil + 1;
-  const int out = same_pad ? (in + stride - 1) / stride : (in - eff + stride) / stride;
-  const int total = (out - 1) * stride + eff - in;
-  *pad = total > 0 ? total / 2 : 0;
-  return out;
 }
 
 /* Input with EI_KERNEL_OVERREAD bytes of NaN after it: reading past the end must not change a result. */
@@ -234,6 +218,7 @@ static void test_elementwise(int index) {
 }
 
 int main(void) {
+  seed(2024);
   for (int i = 0; i < 3000; ++i) test_conv(i);
   for (int i = 0; i < 3000; ++i) test_dwconv(i);
   for (int i = 0; i < 2000; ++i) test_pool(i);

@@ -7,16 +7,7 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
-
-static uint32_t rng = 12345;
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-static int pick(const int *v, int n) { return v[next() % (uint32_t)n]; }
-static int range(int lo, int hi) { return lo + (int)(next() % (uint32_t)(hi - lo + 1)); }
+#include "test_support.h"
 
 /* A value biased toward the ends of [lo, hi]. */
 static int extreme(int lo, int hi) {
@@ -66,14 +57,6 @@ static void check(const char *what, int index, const uint8_t *want, const uint8_
       ++failures;
       return;
     }
-}
-
-static int out_size(int in, int k, int stride, int dil, int same, int *pad) {
-  const int eff = (k - 1) * dil + 1;
-  const int out = same ? (in + stride - 1) / stride : (in - eff + stride) / stride;
-  int total = (out - 1) * stride + eff - in;
-  *pad = total > 0 ? total / 2 : 0;
-  return out;
 }
 
 static void test_conv(int index) {
@@ -251,6 +234,7 @@ static void test_requant_uniform(int index) {
 #endif
 
 int main(void) {
+  seed(12345);
   for (int i = 0; i < 6000; ++i) test_conv(i);
   for (int i = 0; i < 6000; ++i) test_dwconv(i);
   for (int i = 0; i < 10000; ++i) test_add(i);

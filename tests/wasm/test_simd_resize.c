@@ -8,14 +8,8 @@
 #include <string.h>
 
 #include "kernels/resize.h"
+#include "test_support.h"
 
-static uint32_t rng = 777;
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)(next() % 100000) / 99999.0f; }
 
 static float random_value(void) {
@@ -28,6 +22,7 @@ static float random_value(void) {
 }
 
 int main(void) {
+  seed(777);
   static const size_t depths[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 21, 33};
   int cases = 0, failures = 0;
   for (size_t d = 0; d < sizeof depths / sizeof depths[0]; ++d) {
