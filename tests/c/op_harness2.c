@@ -15,7 +15,7 @@ int oph2_const(tb_model *m, int type, int rank, const int32_t *dims, const void 
   return tb_tensor(m, type, rank, dims, tb_buffer(m, bytes, n), name);
 }
 
-static ei_interpreter *load(tb_model *m, uint8_t **model, const char *op, const char *config) {
+ei_interpreter *oph2_load(tb_model *m, uint8_t **model, const char *op, const char *config) {
   size_t size = 0;
   *model = tb_finish(m, &size);
   tb_free(m);
@@ -33,8 +33,7 @@ static ei_interpreter *load(tb_model *m, uint8_t **model, const char *op, const 
   return ip;
 }
 
-/* Sets every input; returns an error text or NULL. */
-static const char *set_inputs(ei_interpreter *ip, int n, const void *const *inputs) {
+const char *oph2_set_inputs(ei_interpreter *ip, int n, const void *const *inputs) {
   if (ei_input_count(ip) != n) return oph_fmt("model has %d inputs, expected %d", ei_input_count(ip), n);
   for (int k = 0; k < n; k++) {
     ei_tensor_info info;
@@ -46,7 +45,7 @@ static const char *set_inputs(ei_interpreter *ip, int n, const void *const *inpu
 }
 
 static const char *run_once(ei_interpreter *ip, const oph2_case *c, uint8_t *got) {
-  const char *err = set_inputs(ip, c->n_inputs, c->inputs);
+  const char *err = oph2_set_inputs(ip, c->n_inputs, c->inputs);
   if (err) return err;
   if (ei_invoke(ip) != EI_OK) return oph_fmt("ei_invoke failed: %s", ei_error_message(ip));
   if (ei_get_output(ip, 0, got, c->expected_bytes) != EI_OK)
@@ -62,7 +61,7 @@ static const char *run_once(ei_interpreter *ip, const oph2_case *c, uint8_t *got
 int oph2_run(tb_model *m, const oph2_case *c) {
   uint8_t *model = NULL, *got = NULL;
   const char *err = NULL;
-  ei_interpreter *ip = load(m, &model, c->op, c->config);
+  ei_interpreter *ip = oph2_load(m, &model, c->op, c->config);
   if (!ip) goto done;
   ei_tensor_info oi;
   if (ei_output_info(ip, 0, &oi) != EI_OK) {
@@ -97,10 +96,10 @@ done:
 int oph2_expect_invoke_error(tb_model *m, const char *op, const char *what, int n_inputs,
                              const void *const *inputs, ei_status code) {
   uint8_t *model = NULL;
-  ei_interpreter *ip = load(m, &model, op, what);
+  ei_interpreter *ip = oph2_load(m, &model, op, what);
   const char *err = NULL;
   if (!ip) goto done;
-  err = set_inputs(ip, n_inputs, inputs);
+  err = oph2_set_inputs(ip, n_inputs, inputs);
   if (!err) {
     ei_status st = ei_invoke(ip);
     const char *msg = ei_error_message(ip);

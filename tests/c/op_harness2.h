@@ -34,6 +34,12 @@ int oph2_expect_invoke_error(tb_model *m, const char *op, const char *what, int 
                              const void *const *inputs, ei_status code);
 
 /* An activation tensor without quantization. */
+/* Serializes `m` (and frees it) into *model and loads it; records a failure
+ * and returns NULL when it does not load. */
+ei_interpreter *oph2_load(tb_model *m, uint8_t **model, const char *op, const char *config);
+/* Sets inputs 0..n-1 from raw bytes (sizes from the model); an error text or NULL. */
+const char *oph2_set_inputs(ei_interpreter *ip, int n, const void *const *inputs);
+
 int oph2_tensor(tb_model *m, int type, int rank, const int32_t *dims, const char *name);
 /* A constant tensor holding `bytes` (exactly its shape's size), unquantized. */
 int oph2_const(tb_model *m, int type, int rank, const int32_t *dims, const void *bytes,

@@ -1,5 +1,6 @@
 /* op_harness3.c — see op_harness3.h. */
 #include "op_harness3.h"
+#include "op_harness2.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,26 +15,9 @@ void oph3_fill(oph_rng *r, float *v, size_t n, float lo, float hi) {
   for (size_t i = 0; i < n; i++) v[i] = oph_float(r, lo, hi);
 }
 
-static ei_interpreter *load(tb_model *m, uint8_t **model, const char *op, const char *config) {
-  size_t size = 0;
-  *model = tb_finish(m, &size);
-  tb_free(m);
-  if (!*model) {
-    oph_record(0, op, config, "tflite_builder could not serialize the model");
-    return NULL;
-  }
-  ei_interpreter *ip = ei_create(*model, size, 0);
-  if (!ip || ei_status_code(ip) != EI_OK) {
-    oph_record(0, op, config, oph_fmt("ei_create failed: %s", ip ? ei_error_message(ip) : "NULL interpreter"));
-    ei_destroy(ip);
-    return NULL;
-  }
-  return ip;
-}
-
 size_t oph3_arena_bytes(tb_model *m, const char *op, const char *config) {
   uint8_t *model = NULL;
-  ei_interpreter *ip = load(m, &model, op, config);
+  ei_interpreter *ip = oph2_load(m, &model, op, config);
   size_t bytes = ip ? ei_arena_bytes(ip) : SIZE_MAX;
   ei_destroy(ip);
   free(model);
@@ -80,12 +64,8 @@ static const char *compare(const oph3_case *c, const float *got) {
 }
 
 static const char *run_once(ei_interpreter *ip, const oph3_case *c, float *got) {
-  for (int k = 0; k < c->n_inputs; k++) {
-    ei_tensor_info info;
-    if (ei_input_info(ip, k, &info) != EI_OK) return oph_fmt("ei_input_info(%d) failed", k);
-    if (ei_set_input(ip, k, c->inputs[k], info.bytes) != EI_OK)
-      return oph_fmt("ei_set_input(%d) failed: %s", k, ei_error_message(ip));
-  }
+  const char *err = oph2_set_inputs(ip, c->n_inputs, c->inputs);
+  if (err) return err;
   if (ei_invoke(ip) != EI_OK) return oph_fmt("ei_invoke failed: %s", ei_error_message(ip));
   if (ei_get_output(ip, 0, got, c->count * sizeof(float)) != EI_OK)
     return oph_fmt("ei_get_output failed: %s", ei_error_message(ip));
@@ -96,7 +76,7 @@ int oph3_run(tb_model *m, const oph3_case *c) {
   uint8_t *model = NULL;
   float *got = NULL;
   const char *err = NULL;
-  ei_interpreter *ip = load(m, &model, c->op, c->config);
+  ei_interpreter *ip = oph2_load(m, &model, c->op, c->config);
   if (!ip) goto done;
   ei_tensor_info oi;
   if (ei_input_count(ip) != c->n_inputs) {
