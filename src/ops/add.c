@@ -12,7 +12,7 @@ enum { ACTIVATION = 0 }; /* AddOptions */
 typedef struct {
   ei_add_params k;
   bool same_shape;               /* no broadcasting: one element-wise kernel call */
-  ei_broadcast bc;
+  ei_broadcast_blocks walk;
   float act_min, act_max;        /* float32 */
 } add_params;
 
@@ -42,13 +42,15 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
 
   add_params *p = ei_alloc(g, sizeof *p);
   if (!p) return g->status;
-  if ((s = ei_broadcast_shapes(g, n, a, b, &p->bc))) return s;
+  ei_broadcast bc;
+  if ((s = ei_broadcast_shapes(g, n, a, b, &bc))) return s;
+  ei_broadcast_merge(&bc, &p->walk);
   p->same_shape = a->rank == b->rank;
   for (int i = 0; i < a->rank && p->same_shape; ++i) p->same_shape = a->dims[i] == b->dims[i];
   if (a->type == EI_FLOAT32) {
     if ((s = ei_activation_f32(g, n, act, &p->act_min, &p->act_max))) return s;
     n->params = p;
-    return ei_set_shape(g, out, p->bc.rank, p->bc.dims);
+    return ei_set_shape(g, out, bc.rank, bc.dims);
   }
 
   p->k.is_signed = a->type == EI_INT8;
@@ -63,7 +65,7 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
       (s = ei_activation(g, n, act, out, &p->k.act_min, &p->k.act_max)))
     return s;
   n->params = p;
-  return ei_set_shape(g, out, p->bc.rank, p->bc.dims);
+  return ei_set_shape(g, out, bc.rank, bc.dims);
 }
 
 static ei_status eval_f32(const add_params *p, const float *x1, const float *x2, float *out, size_t total) {
@@ -71,11 +73,16 @@ static ei_status eval_f32(const add_params *p, const float *x1, const float *x2,
     ei_add_f32(x1, x2, out, total, p->act_min, p->act_max);
     return EI_OK;
   }
-  int32_t index[EI_MAX_RANK] = {0};
-  size_t at1 = 0, at2 = 0;
-  for (size_t i = 0; i < total; ++i) {
-    out[i] = ei_minmax_f32(x1[at1] + x2[at2], p->act_min, p->act_max);
-    ei_broadcast_next(&p->bc, index, &at1, &at2);
+  const ei_broadcast_blocks *w = &p->walk;
+  const int r = w->rank;
+  size_t index[EI_MAX_RANK] = {0}, at1 = 0, at2 = 0;
+  for (size_t k = 0; k < total; k += ei_broadcast_block_size(w)) {
+    for (size_t i = 0; i < w->dims[r - 2]; ++i) {
+      const float *a = x1 + at1 + i * w->stride1[r - 2], *b = x2 + at2 + i * w->stride2[r - 2];
+      for (size_t j = 0; j < w->dims[r - 1]; ++j)
+        *out++ = ei_minmax_f32(a[j * w->stride1[r - 1]] + b[j * w->stride2[r - 1]], p->act_min, p->act_max);
+    }
+    ei_broadcast_next_block(w, index, &at1, &at2);
   }
   return EI_OK;
 }
@@ -92,12 +99,19 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     ei_add_q8(&p->k, x1, x2, out, total);
     return EI_OK;
   }
-  /* Walk the output in order, carrying a multi-index for the broadcast inputs. */
-  int32_t index[EI_MAX_RANK] = {0};
-  size_t at1 = 0, at2 = 0;
-  for (size_t i = 0; i < total; ++i) {
-    out[i] = ei_add_q8_one(&p->k, ei_load_q8(x1 + at1, p->k.is_signed), ei_load_q8(x2 + at2, p->k.is_signed));
-    ei_broadcast_next(&p->bc, index, &at1, &at2);
+  /* Blocks of the two innermost merged axes; the outer axes carry a multi-index. */
+  const ei_broadcast_blocks *w = &p->walk;
+  const int r = w->rank;
+  const bool is_signed = p->k.is_signed;
+  size_t index[EI_MAX_RANK] = {0}, at1 = 0, at2 = 0;
+  for (size_t k = 0; k < total; k += ei_broadcast_block_size(w)) {
+    for (size_t i = 0; i < w->dims[r - 2]; ++i) {
+      const uint8_t *a = x1 + at1 + i * w->stride1[r - 2], *b = x2 + at2 + i * w->stride2[r - 2];
+      for (size_t j = 0; j < w->dims[r - 1]; ++j)
+        *out++ = ei_add_q8_one(&p->k, ei_load_q8(a + j * w->stride1[r - 1], is_signed),
+                               ei_load_q8(b + j * w->stride2[r - 1], is_signed));
+    }
+    ei_broadcast_next_block(w, index, &at1, &at2);
   }
   return EI_OK;
 }

@@ -22,13 +22,6 @@ enum { SUB_LEFT_SHIFT = 20 };
 
 typedef enum { OP_MUL, OP_SUB, OP_DIV, OP_FLOOR_DIV } arith_op;
 
-/* The broadcast with neighbouring axes merged where both operands allow it
- * and padded to at least two axes: the two innermost are walked as one block. */
-typedef struct {
-  int rank;
-  size_t dims[EI_MAX_RANK], stride1[EI_MAX_RANK], stride2[EI_MAX_RANK];
-} arith_walk;
-
 /* 8-bit operands where one side has few elements (a per-channel constant, a
  * scalar): every output is table[small_index][large_byte], built per eval. */
 enum { NO_TABLE, TABLE_OF_INPUT1, TABLE_OF_INPUT2 };
@@ -37,8 +30,7 @@ typedef struct {
   arith_op op;
   int32_t type;
   size_t elem_size;
-  ei_broadcast bc;
-  arith_walk walk;
+  ei_broadcast_blocks walk;
   int table;
   size_t table_rows; /* elements of the small operand */
   /* int32 / float32 fused activation. */
@@ -96,35 +88,6 @@ static ei_status prepare_q8(ei_graph *g, const ei_node *n, const ei_tensor *a, c
   return below_one(g, n, m_out, &p->mult_out, &p->shift_out);
 }
 
-static void coalesce(const ei_broadcast *bc, arith_walk *w) {
-  int r = 0;
-  for (int d = 0; d < bc->rank; ++d) {
-    const size_t dim = (size_t)bc->dims[d], s1 = bc->stride1[d], s2 = bc->stride2[d];
-    if (dim == 1) continue;
-    /* The outer axis steps exactly over a whole inner axis in both operands. */
-    if (r > 0 && w->stride1[r - 1] == s1 * dim && w->stride2[r - 1] == s2 * dim) {
-      w->dims[r - 1] *= dim;
-    } else {
-      w->dims[r] = dim;
-      ++r;
-    }
-    w->stride1[r - 1] = s1;
-    w->stride2[r - 1] = s2;
-  }
-  /* At least two axes, leading ones of size 1. */
-  const int shift = r < 2 ? 2 - r : 0;
-  for (int d = r - 1; d >= 0; --d) {
-    w->dims[d + shift] = w->dims[d];
-    w->stride1[d + shift] = w->stride1[d];
-    w->stride2[d + shift] = w->stride2[d];
-  }
-  for (int d = 0; d < shift; ++d) {
-    w->dims[d] = 1;
-    w->stride1[d] = w->stride2[d] = 0;
-  }
-  w->rank = r + shift;
-}
-
 /* A table pays off when building it (256 entries per element of the small
  * operand) costs at most half of computing the outputs directly. */
 static void choose_table(ei_node *n, arith_params *p, const ei_tensor *a, const ei_tensor *b,
@@ -157,8 +120,9 @@ static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
   p->op = op;
   p->type = a->type;
   p->elem_size = ei_dtype_size(a->type);
-  if ((s = ei_broadcast_shapes(g, n, a, b, &p->bc))) return s;
-  coalesce(&p->bc, &p->walk);
+  ei_broadcast bc;
+  if ((s = ei_broadcast_shapes(g, n, a, b, &bc))) return s;
+  ei_broadcast_merge(&bc, &p->walk);
 
   char label[96];
   const bool q8_op = op == OP_MUL || op == OP_SUB;
@@ -186,7 +150,7 @@ static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
                    q8_op ? "INT8, UINT8, INT32 and FLOAT32" : "INT32 and FLOAT32");
   }
   if (s != EI_OK) return s;
-  if ((s = ei_set_shape(g, out, p->bc.rank, p->bc.dims))) return s;
+  if ((s = ei_set_shape(g, out, bc.rank, bc.dims))) return s;
   if (a->type == EI_INT8 || a->type == EI_UINT8) choose_table(n, p, a, b, out);
   n->params = p;
   return EI_OK;
@@ -278,7 +242,7 @@ static void build_table(const arith_params *p, const uint8_t *small, uint8_t *ta
  * first element in this block, large at the large operand's. */
 static void run_table_block(const arith_params *p, const uint8_t *table, const uint8_t *large,
                             uint8_t *out) {
-  const arith_walk *w = &p->walk;
+  const ei_broadcast_blocks *w = &p->walk;
   const int r = w->rank;
   const bool small_is_1 = p->table == TABLE_OF_INPUT1;
   const size_t *ts = small_is_1 ? w->stride1 : w->stride2, *ls = small_is_1 ? w->stride2 : w->stride1;
@@ -291,7 +255,7 @@ static void run_table_block(const arith_params *p, const uint8_t *table, const u
 }
 
 static void run_block(const arith_params *p, const uint8_t *x1, const uint8_t *x2, uint8_t *out) {
-  const arith_walk *w = &p->walk;
+  const ei_broadcast_blocks *w = &p->walk;
   const int r = w->rank;
   const size_t es = p->elem_size;
   for (size_t i = 0; i < w->dims[r - 2]; ++i) {
@@ -322,28 +286,19 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     build_table(p, p->table == TABLE_OF_INPUT1 ? a->data : b->data, table);
   }
   /* Blocks of the two innermost axes; the outer axes carry a multi-index. */
-  const arith_walk *w = &p->walk;
-  const int r = w->rank;
-  const size_t es = p->elem_size, block = w->dims[r - 2] * w->dims[r - 1];
-  const size_t blocks = ei_num_elements(out) / block;
+  const size_t es = p->elem_size, total = ei_num_elements(out);
   size_t index[EI_MAX_RANK] = {0}, at1 = 0, at2 = 0;
-  for (size_t k = 0; k < blocks; ++k) {
+  /* k steps by the block size; an empty output (size 0) runs no block. */
+  for (size_t k = 0; k < total; k += ei_broadcast_block_size(&p->walk)) {
     const uint8_t *x1 = a->data + at1 * es, *x2 = b->data + at2 * es;
-    uint8_t *y = out->data + k * block * es;
+    uint8_t *y = out->data + k * es;
     if (p->table == TABLE_OF_INPUT1)
       run_table_block(p, table + at1 * 256, x2, y);
     else if (p->table == TABLE_OF_INPUT2)
       run_table_block(p, table + at2 * 256, x1, y);
     else
       run_block(p, x1, x2, y);
-    for (int d = r - 3; d >= 0; --d) {
-      at1 += w->stride1[d];
-      at2 += w->stride2[d];
-      if (++index[d] < w->dims[d]) break;
-      at1 -= w->stride1[d] * w->dims[d];
-      at2 -= w->stride2[d] * w->dims[d];
-      index[d] = 0;
-    }
+    ei_broadcast_next_block(&p->walk, index, &at1, &at2);
   }
   return EI_OK;
 }

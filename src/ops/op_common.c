@@ -72,6 +72,35 @@ ei_status ei_broadcast_shapes(ei_graph *g, const ei_node *n, const ei_tensor *a,
   return EI_OK;
 }
 
+void ei_broadcast_merge(const ei_broadcast *bc, ei_broadcast_blocks *w) {
+  int r = 0;
+  for (int d = 0; d < bc->rank; ++d) {
+    const size_t dim = (size_t)bc->dims[d], s1 = bc->stride1[d], s2 = bc->stride2[d];
+    if (dim == 1) continue;
+    /* The outer axis steps exactly over a whole inner axis in both operands. */
+    if (r > 0 && w->stride1[r - 1] == s1 * dim && w->stride2[r - 1] == s2 * dim) {
+      w->dims[r - 1] *= dim;
+    } else {
+      w->dims[r] = dim;
+      ++r;
+    }
+    w->stride1[r - 1] = s1;
+    w->stride2[r - 1] = s2;
+  }
+  /* At least two axes, leading ones of size 1. */
+  const int shift = r < 2 ? 2 - r : 0;
+  for (int d = r - 1; d >= 0; --d) {
+    w->dims[d + shift] = w->dims[d];
+    w->stride1[d + shift] = w->stride1[d];
+    w->stride2[d + shift] = w->stride2[d];
+  }
+  for (int d = 0; d < shift; ++d) {
+    w->dims[d] = 1;
+    w->stride1[d] = w->stride2[d] = 0;
+  }
+  w->rank = r + shift;
+}
+
 ei_status ei_compute_padding(ei_graph *g, const ei_node *n, int padding, int in, int kernel,
                              int stride, int dilation, int *out, int *pad_before) {
   if (stride < 1 || dilation < 1 || kernel < 1)

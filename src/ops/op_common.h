@@ -40,15 +40,34 @@ typedef struct {
 ei_status ei_broadcast_shapes(ei_graph *g, const ei_node *n, const ei_tensor *a, const ei_tensor *b,
                               ei_broadcast *bc);
 
-/* Advances (at1, at2) from one output element to the next, in row-major order;
- * index is the output multi-index, all zeros at the start. */
-static inline void ei_broadcast_next(const ei_broadcast *bc, int32_t *index, size_t *at1, size_t *at2) {
-  for (int d = bc->rank - 1; d >= 0; --d) {
-    *at1 += bc->stride1[d];
-    *at2 += bc->stride2[d];
-    if (++index[d] < bc->dims[d]) return;
-    *at1 -= bc->stride1[d] * (size_t)bc->dims[d];
-    *at2 -= bc->stride2[d] * (size_t)bc->dims[d];
+/* A broadcast for walking in blocks: neighbouring axes merged where
+ * both operands step over them contiguously (or both repeat), size-1 axes
+ * dropped, and padded to at least two axes. The two innermost axes form one
+ * block, which callers walk with plain loops; the outer axes, usually none,
+ * are stepped with ei_broadcast_next_block. Sizes are size_t: merged axes can
+ * exceed int32. */
+typedef struct {
+  int rank;
+  size_t dims[EI_MAX_RANK], stride1[EI_MAX_RANK], stride2[EI_MAX_RANK];
+} ei_broadcast_blocks;
+
+void ei_broadcast_merge(const ei_broadcast *bc, ei_broadcast_blocks *w);
+
+/* Elements per block (the two innermost axes). */
+static inline size_t ei_broadcast_block_size(const ei_broadcast_blocks *w) {
+  return w->dims[w->rank - 2] * w->dims[w->rank - 1];
+}
+
+/* Advances (at1, at2) from one block to the next; index is the outer axes'
+ * multi-index, all zeros at the start. */
+static inline void ei_broadcast_next_block(const ei_broadcast_blocks *w, size_t *index, size_t *at1,
+                                           size_t *at2) {
+  for (int d = w->rank - 3; d >= 0; --d) {
+    *at1 += w->stride1[d];
+    *at2 += w->stride2[d];
+    if (++index[d] < w->dims[d]) return;
+    *at1 -= w->stride1[d] * w->dims[d];
+    *at2 -= w->stride2[d] * w->dims[d];
     index[d] = 0;
   }
 }
