@@ -68,8 +68,14 @@ size_t ei_conv_q8_packed_bytes(const ei_conv_params *p) {
   return bytes > (1u << 30) ? 0 : (size_t)bytes;
 }
 
+/* Scratch: small K first widens MR2 rows to int16, then (not direct) MR_MAX
+ * im2col rows of bytes. */
+static size_t widened_bytes(const ei_conv_params *p) {
+  return small_k(p) ? MR2 * (size_t)padded_k(p) * sizeof(int16_t) : 0;
+}
+
 size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
-  return direct_rows(p) ? 0 : MR_MAX * (size_t)padded_k(p) + EI_KERNEL_OVERREAD;
+  return widened_bytes(p) + (direct_rows(p) ? 0 : MR_MAX * (size_t)padded_k(p) + EI_KERNEL_OVERREAD);
 }
 
 void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
@@ -192,31 +198,59 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
   }
 }
 
-/* Adds the products of one pair of inputs (k, k+1) of row r, broadcast from
- * lane q of x[r], with the eight channels' weight pairs w0, w1. */
-#define C2_STEP(r, q)                                                            \
+/* Adds the products of one pair of inputs (k, k+1) of row r, loaded as one
+ * int32 and broadcast from the widened row x16[r], with the eight channels'
+ * weight pairs w0, w1. */
+#define C2_STEP(r)                                                               \
   do {                                                                           \
-    const v128_t xs = wasm_i32x4_shuffle(x[r], x[r], q, q, q, q);                 \
+    const v128_t xs = wasm_v128_load32_splat(x16[r] + k);                        \
     acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(xs, w0));          \
     acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(xs, w1));          \
   } while (0)
-#define C2_PAIR(q)                                                               \
-  do {                                                                           \
-    const v128_t w0 = wasm_v128_load(w + q * 2 * NR2), w1 = wasm_v128_load(w + q * 2 * NR2 + 8); \
-    C2_STEP(0, q);                                                               \
-    C2_STEP(1, q);                                                               \
-    C2_STEP(2, q);                                                               \
-    C2_STEP(3, q);                                                               \
-  } while (0)
+
+/* Requantizes two rows of eight channels (a: row 0, b: row 1; lane j of
+ * x0 is channel j, of x1 channel 4 + j) and stores the first `rows` (1 or 2)
+ * of them at channel block nb. */
+static inline __attribute__((always_inline)) void finish_c2_rows(const ei_conv_params *p, const block_header *h,
+                                                                 v128_t a0, v128_t a1, v128_t b0, v128_t b1,
+                                                                 uint8_t *out_a, uint8_t *out_b, int nb, int rows,
+                                                                 int n, bool is_signed) {
+  const v128_t m0 = wasm_v128_load(h->multiplier), m1 = wasm_v128_load(h->multiplier + 4);
+  v128_t bytes; /* row a in bytes 0..7, row b in 8..15 */
+  if (h->uniform_shift) {
+    const v128_t rounding = wasm_v128_load(h->rounding);
+    const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
+    const int shift = h->uniform_shift;
+    bytes = ei_pack16_clamp(ei_requant_uniform_x4(a0, m0, rounding, shift), ei_requant_uniform_x4(a1, m1, rounding, shift),
+                            ei_requant_uniform_x4(b0, m0, rounding, shift), ei_requant_uniform_x4(b1, m1, rounding, shift),
+                            lo8, hi8, is_signed);
+  } else {
+    const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
+    const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
+    const v128_t s0 = wasm_v128_load(h->pow2), s1 = wasm_v128_load(h->pow2 + 4);
+    const v128_t c0 = wasm_v128_load(h->bound), c1 = wasm_v128_load(h->bound + 4);
+    const v128_t row_a = ei_requant_pack8(ei_requant_x4(a0, m0, s0, c0), ei_requant_x4(a1, m1, s1, c1), zero_point, lo,
+                                          hi, is_signed);
+    const v128_t row_b = ei_requant_pack8(ei_requant_x4(b0, m0, s0, c0), ei_requant_x4(b1, m1, s1, c1), zero_point, lo,
+                                          hi, is_signed);
+    bytes = wasm_i64x2_shuffle(row_a, row_b, 0, 2);
+  }
+  if (n == NR2) {
+    wasm_v128_store64_lane(out_a + nb * NR2, bytes, 0);
+    if (rows > 1) wasm_v128_store64_lane(out_b + nb * NR2, bytes, 1);
+  } else {
+    uint8_t tmp[16];
+    wasm_v128_store(tmp, bytes);
+    memcpy(out_a + nb * NR2, tmp, (size_t)n);
+    if (rows > 1) memcpy(out_b + nb * NR2, tmp + 8, (size_t)n);
+  }
+}
 
 /* Small K: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
-static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const uint8_t *const a[MR2],
+static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const int16_t *const x16[MR2],
                                                                uint8_t *const out[MR2], int rows, bool is_signed) {
-  const int kblocks = padded_k(p) / KB;
-  const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
-  const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
-  const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
+  const int Kp = padded_k(p);
   const uint8_t *block = p->packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
     const block_header *h = (const block_header *)block;
@@ -226,20 +260,25 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       acc[r][0] = wasm_v128_load(h->bias);
       acc[r][1] = wasm_v128_load(h->bias + 4);
     }
-    for (int kb = 0; kb < kblocks; ++kb, w += KB * NR2) {
-      v128_t x[MR2];
-      for (int r = 0; r < MR2; ++r) x[r] = load_x8(a[r] + kb * KB, is_signed);
-      C2_PAIR(0);
-      C2_PAIR(1);
-      C2_PAIR(2);
-      C2_PAIR(3);
+    /* One pair of k per iteration, not unrolled: V8 issues all of an
+     * iteration's loads first, and 2 weight vectors + 4 broadcasts + 8
+     * accumulators is what its 15 vector registers hold without spilling. */
+#pragma clang loop unroll(disable)
+    for (int k = 0; k < Kp; k += 2, w += 2 * NR2) {
+      const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 8);
+      C2_STEP(0);
+      C2_STEP(1);
+      C2_STEP(2);
+      C2_STEP(3);
     }
     const int n = p->out_c - nb * NR2 < NR2 ? p->out_c - nb * NR2 : NR2;
     if (!h->simd_ok) {
       int32_t sums[MR2][NR2];
-      for (int r = 0; r < rows; ++r) {
+      for (int r = 0; r < MR2; ++r) {
         wasm_v128_store(sums[r], acc[r][0]);
         wasm_v128_store(sums[r] + 4, acc[r][1]);
+      }
+      for (int r = 0; r < rows; ++r) {
         for (int j = 0; j < n; ++j) {
           const int c = nb * NR2 + j;
           out[r][c] = ei_requant_channel(&p->rq, c, (int64_t)sums[r][j] - p->rq.bias[c]);
@@ -247,39 +286,11 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       }
       continue;
     }
-    const v128_t m0 = wasm_v128_load(h->multiplier), m1 = wasm_v128_load(h->multiplier + 4);
-    /* Rows r and r+1 pack into bytes 0..7 and 8..15. */
-    for (int r = 0; r < rows; r += 2) {
-      v128_t bytes;
-      if (h->uniform_shift) {
-        const v128_t rounding = wasm_v128_load(h->rounding);
-        const int shift = h->uniform_shift;
-        bytes = ei_pack16_clamp(ei_requant_uniform_x4(acc[r][0], m0, rounding, shift),
-                                ei_requant_uniform_x4(acc[r][1], m1, rounding, shift),
-                                ei_requant_uniform_x4(acc[r + 1][0], m0, rounding, shift),
-                                ei_requant_uniform_x4(acc[r + 1][1], m1, rounding, shift), lo8, hi8, is_signed);
-      } else {
-        const v128_t s0 = wasm_v128_load(h->pow2), s1 = wasm_v128_load(h->pow2 + 4);
-        const v128_t b0 = wasm_v128_load(h->bound), b1 = wasm_v128_load(h->bound + 4);
-        const v128_t row0 = ei_requant_pack8(ei_requant_x4(acc[r][0], m0, s0, b0), ei_requant_x4(acc[r][1], m1, s1, b1),
-                                             zero_point, lo, hi, is_signed);
-        const v128_t row1 = ei_requant_pack8(ei_requant_x4(acc[r + 1][0], m0, s0, b0),
-                                             ei_requant_x4(acc[r + 1][1], m1, s1, b1), zero_point, lo, hi, is_signed);
-        bytes = wasm_i64x2_shuffle(row0, row1, 0, 2);
-      }
-      for (int i = 0; i < 2 && r + i < rows; ++i) {
-        if (n == NR2) {
-          if (i == 0)
-            wasm_v128_store64_lane(out[r] + nb * NR2, bytes, 0);
-          else
-            wasm_v128_store64_lane(out[r + 1] + nb * NR2, bytes, 1);
-        } else {
-          uint8_t tmp[16];
-          wasm_v128_store(tmp, bytes);
-          memcpy(out[r + i] + nb * NR2, tmp + 8 * i, (size_t)n);
-        }
-      }
-    }
+    /* Explicit calls rather than a loop over r: a loop clang leaves rolled
+     * indexes acc dynamically, which keeps acc in memory, stored on every step. */
+    finish_c2_rows(p, h, acc[0][0], acc[0][1], acc[1][0], acc[1][1], out[0], out[1], nb, rows, n, is_signed);
+    if (rows > 2)
+      finish_c2_rows(p, h, acc[2][0], acc[2][1], acc[3][0], acc[3][1], out[2], out[3], nb, rows - 2, n, is_signed);
   }
 }
 
@@ -324,6 +335,11 @@ static void im2col_row(const ei_conv_params *p, const uint8_t *input, int b, int
   }
 }
 
+/* Widens the first Kp bytes of row to int16 (Kp a multiple of KB). */
+static inline void widen_row(const uint8_t *row, int16_t *out, size_t Kp, bool is_signed) {
+  for (size_t k = 0; k < Kp; k += KB) wasm_v128_store(out + k, load_x8(row + k, is_signed));
+}
+
 static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params *p, const uint8_t *input,
                                                             uint8_t *output, uint8_t *scratch, bool is_signed) {
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
@@ -331,6 +347,8 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t pixels_per_image = (size_t)p->out_h * p->out_w;
   const bool c2 = small_k(p);
   const int mr = c2 ? MR2 : MR;
+  int16_t *const widened = (int16_t *)scratch;
+  uint8_t *const rows_scratch = scratch + widened_bytes(p);
   for (size_t m = 0; m < M; m += (size_t)mr) {
     const int rows = M - m < (size_t)mr ? (int)(M - m) : mr;
     const uint8_t *a[MR_MAX];
@@ -341,20 +359,27 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       if (direct_rows(p)) {
         a[r] = input + pix * K;
       } else {
-        a[r] = scratch + (size_t)r * Kp;
+        a[r] = rows_scratch + (size_t)r * Kp;
         if (r < rows) {
           int b = (int)(pix / pixels_per_image), rest = (int)(pix % pixels_per_image);
-          im2col_row(p, input, b, rest / p->out_w, rest % p->out_w, scratch + (size_t)r * Kp);
-          for (size_t k = K; k < Kp; ++k) scratch[(size_t)r * Kp + k] = 0;
+          im2col_row(p, input, b, rest / p->out_w, rest % p->out_w, rows_scratch + (size_t)r * Kp);
+          for (size_t k = K; k < Kp; ++k) rows_scratch[(size_t)r * Kp + k] = 0;
         } else {
           a[r] = a[rows - 1];
         }
       }
     }
-    if (c2)
-      gemm_rows_c2(p, a, out, rows, is_signed);
-    else
+    if (c2) {
+      /* Each row is widened once and read by every channel block. */
+      const int16_t *x16[MR2];
+      for (int r = 0; r < MR2; ++r) {
+        x16[r] = widened + (size_t)(r < rows ? r : rows - 1) * Kp;
+        if (r < rows) widen_row(a[r], widened + (size_t)r * Kp, Kp, is_signed);
+      }
+      gemm_rows_c2(p, x16, out, rows, is_signed);
+    } else {
       gemm_rows(p, a, out, rows, is_signed);
+    }
   }
 }
 
