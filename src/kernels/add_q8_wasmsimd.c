@@ -7,12 +7,14 @@
 #include <wasm_simd128.h>
 
 #include "kernels.h"
+#include "requant_wasmsimd.h"
 
-/* SRDHM(x, m) for m > 0: floor((x*m + 2^30) / 2^31), as in requant_wasmsimd.h. */
+/* SRDHM(x, m) for m > 0: floor((x*m + 2^30) / 2^31), as in requant_wasmsimd.h
+ * (ei_opaque keeps the multiplies as extmul, not emulated i64x2.mul). */
 static inline v128_t srdhm_x4(v128_t x, v128_t m) {
   const v128_t half = wasm_i64x2_const_splat(1ll << 30);
-  v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, m), half), 31);
-  v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, m), half), 31);
+  v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, ei_opaque(m)), half), 31);
+  v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, ei_opaque(m)), half), 31);
   return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
 }
 
