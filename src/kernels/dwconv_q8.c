@@ -36,7 +36,8 @@ void ei_dwconv_q8_ref(const ei_dwconv_params *p, const uint8_t *input, uint8_t *
 #ifndef __wasm_simd128__
 size_t ei_dwconv_q8_packed_bytes(const ei_dwconv_params *p) { return 0; }
 void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {}
-void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output) {
+size_t ei_dwconv_q8_scratch_bytes(const ei_dwconv_params *p) { return 0; }
+void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch) {
   ei_dwconv_q8_ref(p, input, output);
 }
 #endif

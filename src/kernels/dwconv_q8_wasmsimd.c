@@ -6,11 +6,14 @@
  * inputs of taps a and b are interleaved (a0 b0 a1 b1 ...) and
  * i32x4.dot_i16x8 adds x_a * w_a + x_b * w_b per channel, with the int16
  * weights w' = w - w_zp packed [tap pair][channel][2]; an odd last tap pairs
- * with zero weights. Interior pixels fold the input zero point into the bias;
- * border pixels subtract it per tap (range [-255, 255]) and give taps outside
- * the image zero inputs, so they add nothing, as the reference skips them.
- * Channels are padded to a multiple of 8 with zero weights, so a pixel's last
- * group may read up to 7 bytes past it.
+ * with zero weights. The input zero point is folded into the bias:
+ * sum (x - x_zp) w' = sum x w' - x_zp sum w'. A tap's input is the pixel's
+ * window origin plus an offset: the same offsets serve every pixel whose window
+ * lies inside the image, and each border pixel gets its own, where a tap
+ * outside the image points at a row of x_zp bytes, so it adds 0 (the reference
+ * skips it); all pixels then run the same loop. Channels are padded to a
+ * multiple of 8 with zero weights, so a pixel's last group may read up to 7
+ * bytes past it (the arena slack, or the padding of the x_zp row).
  */
 #ifdef __wasm_simd128__
 #include <stdlib.h>
@@ -23,8 +26,7 @@
 #define CB 8 /* channels per group */
 
 typedef struct {
-  int32_t bias[CB];          /* for border pixels, whose inputs are offset per tap */
-  int32_t bias_interior[CB]; /* bias - x_zp * sum of the channel's weights */
+  int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights */
   int32_t multiplier[CB];
   int32_t pow2[CB];
   int32_t bound[CB];
@@ -36,6 +38,7 @@ typedef struct {
 static int out_channels(const ei_dwconv_params *p) { return p->in_c * p->depth_multiplier; }
 static int channel_groups(const ei_dwconv_params *p) { return (out_channels(p) + CB - 1) / CB; }
 static int tap_pairs(const ei_dwconv_params *p) { return (p->k_h * p->k_w + 1) / 2; }
+static int padded_taps(const ei_dwconv_params *p) { return 2 * tap_pairs(p); }
 static size_t group_bytes(const ei_dwconv_params *p) {
   return sizeof(group_header) + (size_t)tap_pairs(p) * 2 * CB * sizeof(int16_t);
 }
@@ -46,6 +49,18 @@ size_t ei_dwconv_q8_packed_bytes(const ei_dwconv_params *p) {
   if (!groups_fit || (int64_t)p->k_h * p->k_w > (1 << 16)) return 0;
   const uint64_t bytes = (uint64_t)channel_groups(p) * group_bytes(p);
   return bytes > (1u << 30) ? 0 : (size_t)bytes;
+}
+
+/* Scratch: the tap offsets of interior pixels, those of one row's pixels
+ * (used for border pixels), then the row of x_zp. Offsets are 32-bit: wasm
+ * addresses are, and sums wrap modulo 2^32. */
+static size_t offsets_bytes(const ei_dwconv_params *p) {
+  return (size_t)(p->out_w + 1) * padded_taps(p) * sizeof(uint32_t);
+}
+
+size_t ei_dwconv_q8_scratch_bytes(const ei_dwconv_params *p) {
+  if (ei_dwconv_q8_packed_bytes(p) == 0) return 0;
+  return offsets_bytes(p) + (size_t)p->in_c + CB + EI_KERNEL_OVERREAD;
 }
 
 void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
@@ -73,8 +88,7 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
       }
       /* The uniform requantization needs |bias + sum (x - x_zp) w'| < 2^30. */
       if (llabs(p->rq.bias[c]) + abs_sum * max_x >= (1 << 30)) h.uniform_shift = 0;
-      h.bias[j] = p->rq.bias[c];
-      h.bias_interior[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
+      h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
       if (h.simd_ok) ei_simd_pack_scale(&p->rq, c, &h.multiplier[j], &h.pow2[j], &h.bound[j]);
     }
     if (h.uniform_shift) h.rounding[0] = h.rounding[1] = ei_simd_uniform_rounding(h.uniform_shift, p->rq.out_zero_point);
@@ -128,13 +142,6 @@ static inline __attribute__((always_inline)) void finish_group2(const ei_dwconv_
   if (out_b != out_a) store_group(out_b, bytes, 1, n);
 }
 
-/* One pixel's group. */
-static inline __attribute__((always_inline)) void finish_group(const ei_dwconv_params *p, const group_header *h,
-                                                               v128_t acc_lo, v128_t acc_hi, uint8_t *out, int n,
-                                                               bool is_signed) {
-  finish_group2(p, h, acc_lo, acc_hi, acc_lo, acc_hi, out, out, n, is_signed);
-}
-
 /* The group's 8 inputs as int16: 8 adjacent channels, or one channel
  * broadcast when the depth multiplier is a multiple of 8. */
 static inline __attribute__((always_inline)) v128_t load_inputs(const uint8_t *x, bool splat, bool is_signed) {
@@ -151,97 +158,96 @@ static inline __attribute__((always_inline)) void add_tap_pair(v128_t *acc_lo, v
   *acc_hi = wasm_i32x4_add(*acc_hi, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(w + 4 * 2)));
 }
 
-/* Interior pixels ox in [ox_lo, ox_hi) of one row and channel group: the whole
- * window is inside the image, so the input zero point is folded into
- * bias_interior and no tap is checked. KH/KW > 0 are compile-time sizes (the
- * weights then stay in registers); 0 means "use p->k_h/k_w". */
-static inline __attribute__((always_inline)) void interior_pixels(const ei_dwconv_params *p,
-                                                                  const group_header *h, const int16_t *w,
-                                                                  const uint8_t *x0, uint8_t *out, int ox_lo,
-                                                                  int ox_hi, int n, int KH, int KW,
-                                                                  bool is_signed) {
-  const int k_w = KW ? KW : p->k_w, taps = (KH ? KH : p->k_h) * k_w, C = p->in_c, C_out = out_channels(p);
-  const bool splat = p->depth_multiplier != 1;
-  const size_t dx = (size_t)p->dil_w * C, dy = (size_t)p->dil_h * p->in_w * C;
-  const size_t step = (size_t)p->stride_w * C;
-  const v128_t bias_lo = wasm_v128_load(h->bias_interior), bias_hi = wasm_v128_load(h->bias_interior + 4);
-  const uint8_t *xp = x0 + (size_t)(ox_lo * p->stride_w - p->pad_left) * C;
-  int ox = ox_lo;
-  /* Two pixels at a time share the weight loads and the packing. */
-  for (; ox + 1 < ox_hi; ox += 2, xp += 2 * step) {
-    v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
-    for (int t = 0; t < taps; t += 2) {
-      const size_t ta = (t / k_w) * dy + (t % k_w) * dx, tb = ((t + 1) / k_w) * dy + ((t + 1) % k_w) * dx;
-      const bool pair = t + 1 < taps;
-      add_tap_pair(&a_lo, &a_hi, load_inputs(xp + ta, splat, is_signed),
-                   pair ? load_inputs(xp + tb, splat, is_signed) : wasm_i16x8_splat(0), w + t * CB);
-      add_tap_pair(&b_lo, &b_hi, load_inputs(xp + step + ta, splat, is_signed),
-                   pair ? load_inputs(xp + step + tb, splat, is_signed) : wasm_i16x8_splat(0), w + t * CB);
-    }
-    finish_group2(p, h, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out, out + (size_t)(ox + 1) * C_out, n,
-                  is_signed);
-  }
-  for (; ox < ox_hi; ++ox, xp += step) {
-    v128_t acc_lo = bias_lo, acc_hi = bias_hi;
-    for (int t = 0; t < taps; t += 2) {
-      const v128_t xa = load_inputs(xp + (t / k_w) * dy + (t % k_w) * dx, splat, is_signed);
-      const v128_t xb = t + 1 < taps ? load_inputs(xp + ((t + 1) / k_w) * dy + ((t + 1) % k_w) * dx, splat, is_signed)
-                                     : wasm_i16x8_splat(0);
-      add_tap_pair(&acc_lo, &acc_hi, xa, xb, w + t * CB);
-    }
-    finish_group(p, h, acc_lo, acc_hi, out + (size_t)ox * C_out, n, is_signed);
+/* Adds the taps of pixels a and b, whose inputs are origin + offsets[t] (at
+ * channel offset c), one pair of taps per step. The pairs are not unrolled:
+ * V8 issues all of a step's loads first, and two pixels' inputs, the weights
+ * and four accumulators then still fit its vector registers. SPLAT: the
+ * depth multiplier is a multiple of 8 (a compile-time choice, so the loop
+ * has no branch). */
+static inline __attribute__((always_inline)) void accumulate_two_pixels(
+    const ei_dwconv_params *p, const int16_t *w, uintptr_t origin_a, const uint32_t *offsets_a, uintptr_t origin_b,
+    const uint32_t *offsets_b, v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
+  const int taps = padded_taps(p);
+#pragma clang loop unroll(disable)
+  for (int t = 0; t < taps; t += 2, w += 2 * CB) {
+    const uint8_t *xa0 = (const uint8_t *)(origin_a + offsets_a[t]), *xa1 = (const uint8_t *)(origin_a + offsets_a[t + 1]);
+    const uint8_t *xb0 = (const uint8_t *)(origin_b + offsets_b[t]), *xb1 = (const uint8_t *)(origin_b + offsets_b[t + 1]);
+    add_tap_pair(a_lo, a_hi, load_inputs(xa0, splat, is_signed), load_inputs(xa1, splat, is_signed), w);
+    add_tap_pair(b_lo, b_hi, load_inputs(xb0, splat, is_signed), load_inputs(xb1, splat, is_signed), w);
   }
 }
 
-/* A border pixel: the zero point is subtracted per tap and taps outside the
- * image get zero inputs, so they add nothing (the reference skips them).
- * KH/KW as for interior_pixels. */
-static inline __attribute__((always_inline)) void border_pixel(const ei_dwconv_params *p,
-                                                               const group_header *h, const int16_t *w,
-                                                               const uint8_t *x0, int iy0, int ix0,
-                                                               uint8_t *out, int n, int KH, int KW, bool is_signed) {
-  const int C = p->in_c;
-  const bool splat = p->depth_multiplier != 1;
-  const v128_t in_offset = wasm_i16x8_splat((int16_t)p->in_offset);
-  const int k_h = KH ? KH : p->k_h, k_w = KW ? KW : p->k_w;
-  v128_t acc_lo = wasm_v128_load(h->bias), acc_hi = wasm_v128_load(h->bias + 4);
-  v128_t x[2] = {wasm_i16x8_splat(0), wasm_i16x8_splat(0)};
-  int t = 0; /* tap number, ky * k_w + kx */
-  for (int ky = 0; ky < k_h; ++ky) {
+/* As accumulate_two_pixels for two pixels inside the image, `step` bytes
+ * apart: they share the offsets. */
+static inline __attribute__((always_inline)) void accumulate_two_inner_pixels(
+    const ei_dwconv_params *p, const int16_t *w, uintptr_t origin, size_t step, const uint32_t *offsets,
+    v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
+  const int taps = padded_taps(p);
+#pragma clang loop unroll(disable)
+  for (int t = 0; t < taps; t += 2, w += 2 * CB) {
+    const uint8_t *x0 = (const uint8_t *)(origin + offsets[t]), *x1 = (const uint8_t *)(origin + offsets[t + 1]);
+    add_tap_pair(a_lo, a_hi, load_inputs(x0, splat, is_signed), load_inputs(x1, splat, is_signed), w);
+    add_tap_pair(b_lo, b_hi, load_inputs(x0 + step, splat, is_signed), load_inputs(x1 + step, splat, is_signed), w);
+  }
+}
+
+/* The offsets of taps from a window origin inside the image. A padding tap
+ * (an odd count's last) has zero weights: it reads the first tap again. */
+static void interior_offsets(const ei_dwconv_params *p, uint32_t *offsets) {
+  int t = 0;
+  for (int ky = 0; ky < p->k_h; ++ky)
+    for (int kx = 0; kx < p->k_w; ++kx, ++t)
+      offsets[t] = (uint32_t)(((size_t)ky * p->dil_h * p->in_w + (size_t)kx * p->dil_w) * p->in_c);
+  for (; t < padded_taps(p); ++t) offsets[t] = 0;
+}
+
+/* The offsets of the taps of a window with origin (iy0, ix0) from `origin`,
+ * its address (which may lie outside the image); taps outside the image
+ * point at zp_row. */
+static void border_offsets(const ei_dwconv_params *p, const uint8_t *image, int iy0, int ix0, uintptr_t origin,
+                           const uint8_t *zp_row, uint32_t *offsets) {
+  int t = 0;
+  for (int ky = 0; ky < p->k_h; ++ky) {
     const int iy = iy0 + ky * p->dil_h;
-    const bool row_inside = iy >= 0 && iy < p->in_h;
-    for (int kx = 0; kx < k_w; ++kx, ++t) {
+    for (int kx = 0; kx < p->k_w; ++kx, ++t) {
       const int ix = ix0 + kx * p->dil_w;
-      x[t % 2] = wasm_i16x8_splat(0);
-      if (row_inside && ix >= 0 && ix < p->in_w)
-        x[t % 2] = wasm_i16x8_add(load_inputs(x0 + ((size_t)iy * p->in_w + ix) * C, splat, is_signed), in_offset);
-      if (t % 2 == 1) add_tap_pair(&acc_lo, &acc_hi, x[0], x[1], w + (t / 2) * 2 * CB);
+      const bool inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
+      const uint8_t *x = inside ? image + ((size_t)iy * p->in_w + ix) * p->in_c : zp_row;
+      offsets[t] = (uint32_t)((uintptr_t)x - origin);
     }
   }
-  if (t % 2 == 1) add_tap_pair(&acc_lo, &acc_hi, x[0], wasm_i16x8_splat(0), w + (t / 2) * 2 * CB);
-  finish_group(p, h, acc_lo, acc_hi, out, n, is_signed);
+  for (; t < padded_taps(p); ++t) offsets[t] = (uint32_t)((uintptr_t)zp_row - origin);
 }
 
-/* One output row of one image. */
-static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_params *p,
-                                                             const uint8_t *image, int oy,
-                                                             uint8_t *out_row, bool is_signed) {
-  const int C = p->in_c, C_out = out_channels(p);
+/* One output row of one image; interior_offsets holds the offsets of a
+ * window inside the image, row_offsets has room for out_w pixels' own. */
+static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_params *p, const uint8_t *image,
+                                                             int oy, uint8_t *out_row, const uint32_t *inner,
+                                                             uint32_t *row_offsets, const uint8_t *zp_row,
+                                                             bool splat, bool is_signed) {
+  const int C_out = out_channels(p), taps = padded_taps(p);
   const int iy0 = oy * p->stride_h - p->pad_top;
   const bool rows_inside = iy0 >= 0 && iy0 + (p->k_h - 1) * p->dil_h < p->in_h;
-  /* Output columns whose window lies inside the image horizontally. */
   const int reach = (p->k_w - 1) * p->dil_w;
+  /* Window origins, as addresses (wrapping where they lie outside the image). */
+  const uintptr_t row_origin = (uintptr_t)image + (uintptr_t)((intptr_t)iy0 * p->in_w - p->pad_left) * p->in_c;
+  const uintptr_t step = (uintptr_t)p->stride_w * p->in_c;
+  /* Output columns [ox_lo, ox_hi) have their whole window inside the image. */
   int ox_lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
   int ox_hi = p->in_w - 1 - reach + p->pad_left >= 0 ? (p->in_w - 1 - reach + p->pad_left) / p->stride_w + 1 : 0;
   if (ox_hi > p->out_w) ox_hi = p->out_w;
   if (!rows_inside || ox_lo > ox_hi) ox_lo = ox_hi = 0;
+  for (int ox = 0; ox < p->out_w; ++ox)
+    if (ox < ox_lo || ox >= ox_hi)
+      border_offsets(p, image, iy0, ox * p->stride_w - p->pad_left, row_origin + ox * step, zp_row,
+                     row_offsets + (size_t)ox * taps);
+#define offsets_of(ox) ((ox) >= ox_lo && (ox) < ox_hi ? inner : row_offsets + (size_t)(ox) * taps)
   const uint8_t *group = p->packed;
   for (int cg = 0; cg < channel_groups(p); ++cg, group += group_bytes(p)) {
     const group_header *h = (const group_header *)group;
     const int16_t *w = (const int16_t *)(group + sizeof *h);
     const int n = C_out - cg * CB < CB ? C_out - cg * CB : CB;
-    const int first_input_channel = cg * CB / p->depth_multiplier;
-    const uint8_t *x0 = image + first_input_channel;
+    const size_t c = (size_t)cg * CB / p->depth_multiplier; /* first input channel */
     uint8_t *out = out_row + (size_t)cg * CB;
     if (!h->simd_ok) {
       /* Some channel's multiplier is outside the SIMD range: this group runs
@@ -251,40 +257,54 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
           out[(size_t)ox * C_out + j] = ei_dwconv_q8_one(p, image, iy0, ox * p->stride_w - p->pad_left, cg * CB + j);
       continue;
     }
-    const uint8_t *row0 = rows_inside ? x0 + (size_t)iy0 * p->in_w * C : x0;
-    if (p->k_h == 3 && p->k_w == 3)
-      interior_pixels(p, h, w, row0, out, ox_lo, ox_hi, n, 3, 3, is_signed);
-    else
-      interior_pixels(p, h, w, row0, out, ox_lo, ox_hi, n, 0, 0, is_signed);
-    for (int ox = 0; ox < p->out_w; ++ox) {
-      if (ox == ox_lo && ox_hi > ox_lo) ox = ox_hi;
-      if (ox >= p->out_w) break;
-      if (p->k_h == 3 && p->k_w == 3)
-        border_pixel(p, h, w, x0, iy0, ox * p->stride_w - p->pad_left, out + (size_t)ox * C_out, n, 3, 3, is_signed);
+    const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
+    /* Two pixels at a time share the weight loads and the packing; an odd
+     * last pixel is computed twice and stored once. */
+    for (int ox = 0; ox < p->out_w; ox += 2) {
+      const int ox_b = ox + 1 < p->out_w ? ox + 1 : ox;
+      const uintptr_t origin_a = row_origin + ox * step + c, origin_b = row_origin + ox_b * step + c;
+      v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
+      if (ox >= ox_lo && ox_b < ox_hi && ox_b == ox + 1)
+        accumulate_two_inner_pixels(p, w, origin_a, step, inner, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
       else
-        border_pixel(p, h, w, x0, iy0, ox * p->stride_w - p->pad_left, out + (size_t)ox * C_out, n, 0, 0, is_signed);
+        accumulate_two_pixels(p, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
+                              splat, is_signed);
+      finish_group2(p, h, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out, out + (size_t)ox_b * C_out, n, is_signed);
+    }
+  }
+#undef offsets_of
+}
+
+static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch,
+                        bool is_signed) {
+  const size_t image_bytes = (size_t)p->in_h * p->in_w * p->in_c;
+  const size_t out_row_bytes = (size_t)p->out_w * out_channels(p);
+  uint32_t *inner = (uint32_t *)scratch, *row_offsets = inner + padded_taps(p);
+  uint8_t *zp_row = scratch + offsets_bytes(p);
+  memset(zp_row, (uint8_t)-p->in_offset, (size_t)p->in_c + CB + EI_KERNEL_OVERREAD);
+  interior_offsets(p, inner);
+  for (int b = 0; b < p->batches; ++b) {
+    const uint8_t *image = input + b * image_bytes;
+    for (int oy = 0; oy < p->out_h; ++oy) {
+      uint8_t *out_row = output + ((size_t)b * p->out_h + oy) * out_row_bytes;
+      const bool splat = p->depth_multiplier != 1;
+      if (is_signed && splat)
+        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, true, true);
+      else if (is_signed)
+        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, false, true);
+      else if (splat)
+        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, true, false);
+      else
+        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, false, false);
     }
   }
 }
 
-static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, bool is_signed) {
-  const size_t image_bytes = (size_t)p->in_h * p->in_w * p->in_c;
-  const size_t out_row_bytes = (size_t)p->out_w * out_channels(p);
-  for (int b = 0; b < p->batches; ++b)
-    for (int oy = 0; oy < p->out_h; ++oy) {
-      uint8_t *out_row = output + ((size_t)b * p->out_h + oy) * out_row_bytes;
-      if (is_signed)
-        dwconv_row(p, input + b * image_bytes, oy, out_row, true);
-      else
-        dwconv_row(p, input + b * image_bytes, oy, out_row, false);
-    }
-}
-
-void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output) {
+void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch) {
   if (!p->packed) {
     ei_dwconv_q8_ref(p, input, output);
   } else {
-    dwconv_simd(p, input, output, p->is_signed);
+    dwconv_simd(p, input, output, scratch, p->is_signed);
   }
 }
 #endif

@@ -102,7 +102,8 @@ void ei_add_q8(const ei_add_params *p, const uint8_t *a, const uint8_t *b, uint8
 
 size_t ei_dwconv_q8_packed_bytes(const ei_dwconv_params *p);
 void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed);
-void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output);
+size_t ei_dwconv_q8_scratch_bytes(const ei_dwconv_params *p);
+void ei_dwconv_q8(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch);
 
 void ei_avgpool_q8(const ei_pool_params *p, const uint8_t *input, uint8_t *output);
 void ei_maxpool_q8(const ei_pool_params *p, const uint8_t *input, uint8_t *output);

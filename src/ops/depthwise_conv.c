@@ -93,7 +93,7 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
 }
 
 static ei_status eval(ei_graph *g, ei_node *n) {
-  ei_dwconv_q8(n->params, ei_input(g, n, 0)->data, ei_output(g, n, 0)->data);
+  ei_dwconv_q8(n->params, ei_input(g, n, 0)->data, ei_output(g, n, 0)->data, n->scratch);
   return EI_OK;
 }
 

@@ -202,6 +202,7 @@ ei_status ei_setup_dwconv_kernel(ei_graph *g, ei_node *n, ei_dwconv_params *p, c
   void *packed = ei_alloc(g, bytes);
   if (!packed) return g->status;
   ei_dwconv_q8_pack(p, packed);
+  ei_request_scratch(n, ei_dwconv_q8_scratch_bytes(p));
   return EI_OK;
 }
 

@@ -160,7 +160,9 @@ static void test_dwconv(int index) {
     ++fast_cases;
   }
   memset(got, 0x5A, out_bytes);
-  ei_dwconv_q8(&p, in, got);
+  uint8_t *scratch = malloc(ei_dwconv_q8_scratch_bytes(&p) + 1);
+  ei_dwconv_q8(&p, in, got, scratch);
+  free(scratch);
   char config[200];
   snprintf(config, sizeof config, "%s b%d %dx%dx%d m%d, k%dx%d s%d,%d d%d,%d pad %d,%d, zp %d, wzp %d",
            p.is_signed ? "int8" : "uint8", p.batches, p.in_h, p.in_w, p.in_c, p.depth_multiplier, p.k_h,
