@@ -39,12 +39,7 @@
 /* One block of NR (or NR2) channels: constants, then the weights. */
 typedef struct {
   int32_t bias[NR2];      /* bias - x_zp * sum_k w' */
-  int32_t multiplier[NR2];
-  int32_t pow2[NR2];
-  int32_t bound[NR2];
-  int32_t simd_ok;        /* every channel's exponent fits the SIMD requantization */
-  int32_t uniform_shift;  /* n of ei_requant_uniform_x4, or 0: per-lane ei_requant_x4 */
-  int64_t rounding[2];    /* ei_simd_uniform_rounding(n, zp), twice */
+  ei_simd_scales scales;
 } block_header;
 
 static int reduction_size(const ei_conv_params *p) { return p->k_h * p->k_w * p->k_c; }
@@ -78,6 +73,14 @@ size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
   return widened_bytes(p) + (direct_rows(p) ? 0 : MR_MAX * (size_t)padded_k(p) + EI_KERNEL_OVERREAD);
 }
 
+/* sum_k |w'[c][k]|, which times the largest |x - x_zp| bounds channel c's products. */
+static int64_t weight_magnitude(const ei_conv_params *p, int c) {
+  const int K = reduction_size(p);
+  int64_t sum = 0;
+  for (int k = 0; k < K; ++k) sum += llabs(ei_load_q8(p->weights + (size_t)c * K + k, p->is_signed) + p->w_offset);
+  return sum;
+}
+
 void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
   const int K = reduction_size(p), Kp = padded_k(p), nr = block_channels(p);
   const int kg = small_k(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
@@ -89,27 +92,23 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)Kp * nr * sizeof(int16_t));
     const int n = p->out_c - nb * nr < nr ? p->out_c - nb * nr : nr;
-    h.simd_ok = ei_simd_requant_ok(&p->rq, nb * nr, n);
-    h.uniform_shift = ei_simd_uniform_shift(&p->rq, nb * nr, n);
+    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30 */
+    for (int j = 0; j < n; ++j)
+      bounded = bounded && llabs(p->rq.bias[nb * nr + j]) + weight_magnitude(p, nb * nr + j) * max_x < (1 << 30);
+    ei_simd_pack_scales(&p->rq, nb * nr, n, bounded, &h.scales);
     for (int j = 0; j < nr; ++j) {
       const int c = nb * nr + j;
       if (c >= p->out_c) continue; /* padding channel: all zero */
       const uint8_t *src = p->weights + (size_t)c * K;
       int32_t sum = 0;
-      int64_t abs_sum = 0;
       for (int k = 0; k < K; ++k) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
         w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
         sum += wk;
-        abs_sum += wk < 0 ? -wk : wk;
       }
-      /* The uniform requantization needs |bias + sum (x - x_zp) w'| < 2^30. */
-      if (llabs(p->rq.bias[c]) + abs_sum * max_x >= (1 << 30)) h.uniform_shift = 0;
       /* in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums. */
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
-      if (h.simd_ok) ei_simd_pack_scale(&p->rq, c, &h.multiplier[j], &h.pow2[j], &h.bound[j]);
     }
-    if (h.uniform_shift) h.rounding[0] = h.rounding[1] = ei_simd_uniform_rounding(h.uniform_shift, p->rq.out_zero_point);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -142,9 +141,6 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
 static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, const uint8_t *const a[MR],
                                                             uint8_t *const out[MR], int rows, bool is_signed) {
   const int kblocks = padded_k(p) / KB;
-  const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
-  const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
-  const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
   const uint8_t *block = p->packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
     const block_header *h = (const block_header *)block;
@@ -161,7 +157,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
       }
     }
     const int n = p->out_c - nb * NR < NR ? p->out_c - nb * NR : NR;
-    if (!h->simd_ok) {
+    if (!h->scales.simd_ok) {
       /* A channel's multiplier is outside the SIMD range: requantize this
        * block with the reference arithmetic (the folded bias already holds
        * bias - x_zp * sum w', so acc is the reference accumulator). */
@@ -176,25 +172,12 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
       }
       continue;
     }
-    const v128_t bias = wasm_v128_load(h->bias), mult = wasm_v128_load(h->multiplier);
-    v128_t sum[MR];
-    for (int r = 0; r < MR; ++r) sum[r] = wasm_i32x4_add(reduce4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]), bias);
-    /* Rows r and r+1 pack into bytes 0..3 and 4..7. */
-    for (int r = 0; r < MR; r += 2) {
-      const int r1 = r + 1 < MR ? r + 1 : r;
-      v128_t bytes;
-      if (h->uniform_shift) {
-        const v128_t rounding = wasm_v128_load(h->rounding);
-        bytes = ei_pack8_clamp(ei_requant_uniform_x4(sum[r], mult, rounding, h->uniform_shift),
-                               ei_requant_uniform_x4(sum[r1], mult, rounding, h->uniform_shift), lo8, hi8, is_signed);
-      } else {
-        const v128_t pow2 = wasm_v128_load(h->pow2), bound = wasm_v128_load(h->bound);
-        bytes = ei_requant_pack8(ei_requant_x4(sum[r], mult, pow2, bound), ei_requant_x4(sum[r1], mult, pow2, bound),
-                                 zero_point, lo, hi, is_signed);
-      }
-      if (r < rows) store_bytes(out[r] + nb * NR, bytes, n);
-      if (r + 1 < rows) store_bytes(out[r + 1] + nb * NR, wasm_i32x4_shuffle(bytes, bytes, 1, 1, 1, 1), n);
-    }
+    const v128_t bias = wasm_v128_load(h->bias);
+    const v128_t sum0 = wasm_i32x4_add(reduce4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]), bias);
+    const v128_t sum1 = wasm_i32x4_add(reduce4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]), bias);
+    const v128_t bytes = ei_requant4x2(&p->rq, &h->scales, sum0, sum1, is_signed); /* rows in bytes 0..3, 4..7 */
+    store_bytes(out[0] + nb * NR, bytes, n);
+    if (rows > 1) store_bytes(out[1] + nb * NR, wasm_i32x4_shuffle(bytes, bytes, 1, 1, 1, 1), n);
   }
 }
 
@@ -215,26 +198,7 @@ static inline __attribute__((always_inline)) void finish_c2_rows(const ei_conv_p
                                                                  v128_t a0, v128_t a1, v128_t b0, v128_t b1,
                                                                  uint8_t *out_a, uint8_t *out_b, int nb, int rows,
                                                                  int n, bool is_signed) {
-  const v128_t m0 = wasm_v128_load(h->multiplier), m1 = wasm_v128_load(h->multiplier + 4);
-  v128_t bytes; /* row a in bytes 0..7, row b in 8..15 */
-  if (h->uniform_shift) {
-    const v128_t rounding = wasm_v128_load(h->rounding);
-    const v128_t lo8 = wasm_i8x16_splat((int8_t)p->rq.act_min), hi8 = wasm_i8x16_splat((int8_t)p->rq.act_max);
-    const int shift = h->uniform_shift;
-    bytes = ei_pack16_clamp(ei_requant_uniform_x4(a0, m0, rounding, shift), ei_requant_uniform_x4(a1, m1, rounding, shift),
-                            ei_requant_uniform_x4(b0, m0, rounding, shift), ei_requant_uniform_x4(b1, m1, rounding, shift),
-                            lo8, hi8, is_signed);
-  } else {
-    const v128_t zero_point = wasm_i32x4_splat(p->rq.out_zero_point);
-    const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
-    const v128_t s0 = wasm_v128_load(h->pow2), s1 = wasm_v128_load(h->pow2 + 4);
-    const v128_t c0 = wasm_v128_load(h->bound), c1 = wasm_v128_load(h->bound + 4);
-    const v128_t row_a = ei_requant_pack8(ei_requant_x4(a0, m0, s0, c0), ei_requant_x4(a1, m1, s1, c1), zero_point, lo,
-                                          hi, is_signed);
-    const v128_t row_b = ei_requant_pack8(ei_requant_x4(b0, m0, s0, c0), ei_requant_x4(b1, m1, s1, c1), zero_point, lo,
-                                          hi, is_signed);
-    bytes = wasm_i64x2_shuffle(row_a, row_b, 0, 2);
-  }
+  const v128_t bytes = ei_requant8x2(&p->rq, &h->scales, a0, a1, b0, b1, is_signed); /* row a in bytes 0..7, b in 8..15 */
   if (n == NR2) {
     wasm_v128_store64_lane(out_a + nb * NR2, bytes, 0);
     if (rows > 1) wasm_v128_store64_lane(out_b + nb * NR2, bytes, 1);
@@ -272,7 +236,7 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       C2_STEP(3);
     }
     const int n = p->out_c - nb * NR2 < NR2 ? p->out_c - nb * NR2 : NR2;
-    if (!h->simd_ok) {
+    if (!h->scales.simd_ok) {
       int32_t sums[MR2][NR2];
       for (int r = 0; r < MR2; ++r) {
         wasm_v128_store(sums[r], acc[r][0]);

@@ -27,12 +27,7 @@
 
 typedef struct {
   int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights */
-  int32_t multiplier[CB];
-  int32_t pow2[CB];
-  int32_t bound[CB];
-  int32_t simd_ok;           /* every channel's exponent fits the SIMD requantization */
-  int32_t uniform_shift;     /* n of ei_requant_uniform_x4, or 0: per-lane ei_requant_x4 */
-  int64_t rounding[2];       /* ei_simd_uniform_rounding(n, zp), twice */
+  ei_simd_scales scales;
 } group_header;
 
 static int out_channels(const ei_dwconv_params *p) { return p->in_c * p->depth_multiplier; }
@@ -73,11 +68,9 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)tap_pairs(p) * 2 * CB * sizeof(int16_t));
     const int n = out_channels(p) - cg * CB < CB ? out_channels(p) - cg * CB : CB;
-    h.simd_ok = ei_simd_requant_ok(&p->rq, cg * CB, n);
-    h.uniform_shift = ei_simd_uniform_shift(&p->rq, cg * CB, n);
-    for (int j = 0; j < CB; ++j) {
+    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30 */
+    for (int j = 0; j < n; ++j) {
       const int c = cg * CB + j;
-      if (c >= out_channels(p)) continue;
       int32_t sum = 0;
       int64_t abs_sum = 0;
       for (int t = 0; t < taps; ++t) {
@@ -86,12 +79,10 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
         sum += wt;
         abs_sum += wt < 0 ? -wt : wt;
       }
-      /* The uniform requantization needs |bias + sum (x - x_zp) w'| < 2^30. */
-      if (llabs(p->rq.bias[c]) + abs_sum * max_x >= (1 << 30)) h.uniform_shift = 0;
+      bounded = bounded && llabs(p->rq.bias[c]) + abs_sum * max_x < (1 << 30);
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
-      if (h.simd_ok) ei_simd_pack_scale(&p->rq, c, &h.multiplier[j], &h.pow2[j], &h.bound[j]);
     }
-    if (h.uniform_shift) h.rounding[0] = h.rounding[1] = ei_simd_uniform_rounding(h.uniform_shift, p->rq.out_zero_point);
+    ei_simd_pack_scales(&p->rq, cg * CB, n, bounded, &h.scales);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -117,27 +108,7 @@ static inline __attribute__((always_inline)) void finish_group2(const ei_dwconv_
                                                                 v128_t a_lo, v128_t a_hi, v128_t b_lo, v128_t b_hi,
                                                                 uint8_t *out_a, uint8_t *out_b, int n,
                                                                 bool is_signed) {
-  const v128_t m_lo = wasm_v128_load(h->multiplier), m_hi = wasm_v128_load(h->multiplier + 4);
-  v128_t bytes;
-  if (h->uniform_shift) {
-    const v128_t rounding = wasm_v128_load(h->rounding);
-    const int shift = h->uniform_shift;
-    bytes = ei_pack16_clamp(ei_requant_uniform_x4(a_lo, m_lo, rounding, shift),
-                            ei_requant_uniform_x4(a_hi, m_hi, rounding, shift),
-                            ei_requant_uniform_x4(b_lo, m_lo, rounding, shift),
-                            ei_requant_uniform_x4(b_hi, m_hi, rounding, shift), wasm_i8x16_splat((int8_t)p->rq.act_min),
-                            wasm_i8x16_splat((int8_t)p->rq.act_max), is_signed);
-  } else {
-    const v128_t pow2_lo = wasm_v128_load(h->pow2), pow2_hi = wasm_v128_load(h->pow2 + 4);
-    const v128_t bound_lo = wasm_v128_load(h->bound), bound_hi = wasm_v128_load(h->bound + 4);
-    const v128_t zp = wasm_i32x4_splat(p->rq.out_zero_point);
-    const v128_t lo = wasm_i32x4_splat(p->rq.act_min), hi = wasm_i32x4_splat(p->rq.act_max);
-    const v128_t a = ei_requant_pack8(ei_requant_x4(a_lo, m_lo, pow2_lo, bound_lo),
-                                      ei_requant_x4(a_hi, m_hi, pow2_hi, bound_hi), zp, lo, hi, is_signed);
-    const v128_t b = ei_requant_pack8(ei_requant_x4(b_lo, m_lo, pow2_lo, bound_lo),
-                                      ei_requant_x4(b_hi, m_hi, pow2_hi, bound_hi), zp, lo, hi, is_signed);
-    bytes = wasm_i64x2_shuffle(a, b, 0, 2);
-  }
+  const v128_t bytes = ei_requant8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, is_signed);
   store_group(out_a, bytes, 0, n);
   if (out_b != out_a) store_group(out_b, bytes, 1, n);
 }
@@ -249,7 +220,7 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
     const int n = C_out - cg * CB < CB ? C_out - cg * CB : CB;
     const size_t c = (size_t)cg * CB / p->depth_multiplier; /* first input channel */
     uint8_t *out = out_row + (size_t)cg * CB;
-    if (!h->simd_ok) {
+    if (!h->scales.simd_ok) {
       /* Some channel's multiplier is outside the SIMD range: this group runs
        * the reference arithmetic (rare: near-dead channels with tiny scales). */
       for (int ox = 0; ox < p->out_w; ++ox)

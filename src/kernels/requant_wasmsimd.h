@@ -20,29 +20,18 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <wasm_simd128.h>
 
 #include "kernels.h"
 
 #define EI_SIMD_SHIFT 21
 
-/* Per-channel constants, as the kernels' packed headers hold them: the
- * significand m, pow2 = 2^(21 - n) for a right shift by n, and
- * bound = 2^(n + 9), beyond which |y| saturates the output anyway. */
 /* True when channels [first, first + count) all have exponents in [-21, 0]. */
 static inline bool ei_simd_requant_ok(const ei_requant *rq, int first, int count) {
   for (int c = first; c < first + count; ++c)
     if (rq->shift[c] > 0 || rq->shift[c] < -EI_SIMD_SHIFT || rq->multiplier[c] < 0) return false;
   return true;
-}
-
-/* Writes channel c's constants into one lane of a packed header's arrays. */
-static inline void ei_simd_pack_scale(const ei_requant *rq, int c, int32_t *multiplier, int32_t *pow2,
-                                      int32_t *bound) {
-  const int n = -rq->shift[c];
-  *multiplier = rq->multiplier[c];
-  *pow2 = (int32_t)1 << (EI_SIMD_SHIFT - n);
-  *bound = (int32_t)1 << (n + 9);
 }
 
 /* v itself, opaque to the optimizer. clang 14 spells i64x2.extmul_*_i32x4 as
@@ -55,12 +44,13 @@ static inline v128_t ei_opaque(v128_t v) {
   return v;
 }
 
-static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t pow2, v128_t bound) {
+/* low = -bound and high = bound, bound = 2^(n + 9). */
+static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t pow2, v128_t low, v128_t high) {
   const v128_t half31 = wasm_i64x2_const_splat(1ll << 30);
   const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), half31), 31);
   const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), half31), 31);
   v128_t y = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
-  y = wasm_i32x4_min(wasm_i32x4_max(y, wasm_i32x4_neg(bound)), bound);
+  y = wasm_i32x4_min(wasm_i32x4_max(y, low), high);
   const v128_t v = wasm_i32x4_mul(y, pow2);
   const v128_t rounding = wasm_i32x4_add(wasm_i32x4_const_splat(1 << (EI_SIMD_SHIFT - 1)), wasm_i32x4_shr(v, 31));
   return wasm_i32x4_shr(wasm_i32x4_add(v, rounding), EI_SIMD_SHIFT);
@@ -108,6 +98,45 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc, v128_t multiplier, v128_t
   return wasm_i32x4_shr(v, n);
 }
 
+/* ---- One rounding, exponents per lane ----
+ * The same sum when the channels' exponents differ (each -n in [-21, -1]):
+ * rounding holds each lane's ei_simd_uniform_rounding(n, zp), so the 64-bit
+ * shift by 31 leaves t = y + 2^(n-1) + zp*2^n - s per lane, and the per-lane
+ * floor(t / 2^n) is found as in ei_requant_x4: t clamped to
+ * +-(2^(n+10) - 1) (beyond, |r + zp| >= 1023 saturates the 8-bit output
+ * either way), times 2^(21-n), arithmetic shift by 21. The conditions are
+ * those of the uniform sum, except for the shared exponent. */
+static inline bool ei_simd_lanes_ok(const ei_requant *rq, int first, int count) {
+  if (rq->out_zero_point < -256 || rq->out_zero_point > 256) return false;
+  for (int c = first; c < first + count; ++c)
+    if (rq->shift[c] > -1 || rq->shift[c] < -EI_SIMD_SHIFT || rq->multiplier[c] < 0) return false;
+  return true;
+}
+
+/* Requantized lanes plus the zero point (not yet clamped): rounding_lo/hi hold
+ * lanes 0, 1 and 2, 3's roundings; low = -high, high = 2^(n+10) - 1. */
+static inline v128_t ei_requant_lanes_x4(v128_t acc, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
+                                         v128_t pow2, v128_t low, v128_t high) {
+  const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), rounding_lo), 31);
+  const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), rounding_hi), 31);
+  v128_t t = wasm_i32x4_add(wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6), wasm_i32x4_shr(acc, 31));
+  t = wasm_i32x4_min(wasm_i32x4_max(t, low), high);
+  return wasm_i32x4_shr(wasm_i32x4_mul(t, pow2), EI_SIMD_SHIFT);
+}
+
+/* Channel c's constants for a packed header: the significand, pow2 =
+ * 2^(21 - n), the clamp bounds and the 64-bit rounding of the one-rounding
+ * sums (single_rounding), or the bounds of ei_requant_x4 (rounding unused). */
+static inline void ei_simd_pack_scale(const ei_requant *rq, int c, bool single_rounding, int32_t *multiplier,
+                                      int32_t *pow2, int32_t *low, int32_t *high, int64_t *rounding) {
+  const int n = -rq->shift[c];
+  *multiplier = rq->multiplier[c];
+  *pow2 = (int32_t)1 << (EI_SIMD_SHIFT - n);
+  *high = single_rounding ? ((int32_t)1 << (n + 10)) - 1 : (int32_t)1 << (n + 9);
+  *low = -*high;
+  *rounding = single_rounding ? ei_simd_uniform_rounding(n, rq->out_zero_point) : 0;
+}
+
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
  * [lo8, hi8] (the activation bounds splatted as bytes): the same bytes as
  * clamping first, since the bounds lie within the 8-bit range. */
@@ -124,14 +153,62 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
   return wasm_u8x16_min(wasm_u8x16_max(wasm_u8x16_narrow_i16x8(ab, cd), lo8), hi8);
 }
 
-/* Eight requantized, offset and clamped lanes packed into 8-bit values
- * (bytes 0..7 of the result; bytes 8..15 repeat them). */
-static inline v128_t ei_requant_pack8(v128_t r_lo, v128_t r_hi, v128_t zero_point, v128_t lo,
-                                      v128_t hi, bool is_signed) {
-  r_lo = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(r_lo, zero_point), lo), hi);
-  r_hi = wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_add(r_hi, zero_point), lo), hi);
-  v128_t h = wasm_i16x8_narrow_i32x4(r_lo, r_hi);
-  return is_signed ? wasm_i8x16_narrow_i16x8(h, h) : wasm_u8x16_narrow_i16x8(h, h);
+/* ---- A block of up to eight channels ----
+ * The constants a kernel's packed header keeps per block, and the choice of
+ * requantization: uniform when the channels share one exponent, one rounding
+ * per lane when they do not, else the two roundings of ei_requant_x4. */
+#define EI_SIMD_BLOCK 8
+typedef struct {
+  int32_t multiplier[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK];
+  int64_t rounding[EI_SIMD_BLOCK];
+  int32_t simd_ok;         /* every channel's exponent fits a SIMD requantization */
+  int32_t uniform_shift;   /* n of ei_requant_uniform_x4, or 0 */
+  int32_t single_rounding; /* ei_requant_lanes_x4 applies */
+} ei_simd_scales;
+
+/* Fills s for channels [first, first + count), count <= 8. bounded: every
+ * accumulator of these channels stays below 2^30 in magnitude, as the
+ * one-rounding sums need. */
+static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, bool bounded, ei_simd_scales *s) {
+  memset(s, 0, sizeof *s);
+  s->simd_ok = ei_simd_requant_ok(rq, first, count);
+  s->uniform_shift = bounded ? ei_simd_uniform_shift(rq, first, count) : 0;
+  s->single_rounding = bounded && ei_simd_lanes_ok(rq, first, count);
+  if (!s->simd_ok) return;
+  for (int j = 0; j < count; ++j)
+    ei_simd_pack_scale(rq, first + j, s->single_rounding, &s->multiplier[j], &s->pow2[j], &s->low[j], &s->high[j],
+                       &s->rounding[j]);
+}
+
+/* Channels 4h .. 4h + 3 of x requantized, offset by the zero point and clamped
+ * only as far as their narrowing needs (ei_pack*_clamp finish). */
+static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_requant *rq, const ei_simd_scales *s,
+                                                                       int h, v128_t x) {
+  const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
+  if (s->uniform_shift) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->uniform_shift);
+  const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
+  const v128_t high = wasm_v128_load(s->high + 4 * h);
+  if (s->single_rounding)
+    return ei_requant_lanes_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
+                               pow2, low, high);
+  return wasm_i32x4_add(ei_requant_x4(x, m, pow2, low, high), wasm_i32x4_splat(rq->out_zero_point));
+}
+
+/* Two rows of eight channels (a0: row a's channels 0..3, a1: 4..7; b0, b1
+ * row b's) requantized and packed: row a in bytes 0..7, row b in 8..15. */
+static inline __attribute__((always_inline)) v128_t ei_requant8x2(const ei_requant *rq, const ei_simd_scales *s,
+                                                                  v128_t a0, v128_t a1, v128_t b0, v128_t b1,
+                                                                  bool is_signed) {
+  return ei_pack16_clamp(ei_requant_quarter(rq, s, 0, a0), ei_requant_quarter(rq, s, 1, a1),
+                         ei_requant_quarter(rq, s, 0, b0), ei_requant_quarter(rq, s, 1, b1),
+                         wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
+}
+
+/* Two rows of four channels: row a in bytes 0..3, row b in 4..7. */
+static inline __attribute__((always_inline)) v128_t ei_requant4x2(const ei_requant *rq, const ei_simd_scales *s,
+                                                                  v128_t a, v128_t b, bool is_signed) {
+  return ei_pack8_clamp(ei_requant_quarter(rq, s, 0, a), ei_requant_quarter(rq, s, 0, b),
+                        wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
 }
 
 #endif

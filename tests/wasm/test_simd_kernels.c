@@ -233,6 +233,47 @@ static void test_requant_uniform(int index) {
     }
   }
 }
+
+static int32_t clamp_int(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* The one-rounding requantization with an exponent per lane, as above: exact
+ * while |r + zp| < 1023, and beyond that on the same side of every 8-bit range. */
+static void test_requant_lanes(int index) {
+  const int32_t zp = extreme(-128, 255);
+  int32_t acc[4], mult[4], pow2[4], low[4], high[4], got[4];
+  int64_t rounding[4];
+  int n[4];
+  ei_requant rq = {.multiplier = mult, .shift = NULL, .out_zero_point = zp};
+  int32_t shift[4];
+  rq.shift = shift;
+  for (int i = 0; i < 4; ++i) {
+    n[i] = range(1, EI_SIMD_SHIFT);
+    shift[i] = -n[i];
+    mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
+    switch (next() % 4) {
+      case 0: acc[i] = range(-(1 << 12), 1 << 12); break;
+      case 1: acc[i] = (range(-300, 300) << (n[i] + 1)) + range(-2, 2); break; /* near ties after the halving */
+      case 2: acc[i] = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
+      default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
+    }
+    if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
+    int32_t m;
+    ei_simd_pack_scale(&rq, i, true, &m, &pow2[i], &low[i], &high[i], &rounding[i]);
+  }
+  wasm_v128_store(got, ei_requant_lanes_x4(wasm_v128_load(acc), wasm_v128_load(mult), wasm_v128_load(rounding),
+                                           wasm_v128_load(rounding + 2), wasm_v128_load(pow2), wasm_v128_load(low),
+                                           wasm_v128_load(high)));
+  for (int i = 0; i < 4; ++i) {
+    const int32_t want = ei_requantize(acc[i], mult[i], -n[i]) + zp;
+    ++cases;
+    const bool inside = want > -1023 && want < 1023;
+    if (inside ? got[i] != want : clamp_int(got[i], -512, 511) != clamp_int(want, -512, 511)) {
+      printf("FAIL lanes requant case %d: acc %d m %d n %d zp %d: simd %d, reference %d\n", index, acc[i], mult[i],
+             n[i], zp, got[i], want);
+      ++failures;
+    }
+  }
+}
 #endif
 
 int main(void) {
@@ -242,6 +283,7 @@ int main(void) {
   for (int i = 0; i < 10000; ++i) test_add(i);
 #ifdef __wasm_simd128__
   for (int i = 0; i < 200000; ++i) test_requant_uniform(i);
+  for (int i = 0; i < 200000; ++i) test_requant_lanes(i);
 #endif
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
