@@ -27,10 +27,10 @@
 
 #define EI_SIMD_SHIFT 21
 
-/* True when channels [first, first + count) all have exponents in [-21, 0]. */
+/* True when channels [first, first + count) all have exponents in [-21, 30]. */
 static inline bool ei_simd_requant_ok(const ei_requant *rq, int first, int count) {
   for (int c = first; c < first + count; ++c)
-    if (rq->shift[c] > 0 || rq->shift[c] < -EI_SIMD_SHIFT || rq->multiplier[c] < 0) return false;
+    if (rq->shift[c] > 30 || rq->shift[c] < -EI_SIMD_SHIFT || rq->multiplier[c] < 0) return false;
   return true;
 }
 
@@ -44,8 +44,11 @@ static inline v128_t ei_opaque(v128_t v) {
   return v;
 }
 
-/* low = -bound and high = bound, bound = 2^(n + 9). */
-static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t pow2, v128_t low, v128_t high) {
+/* low = -bound and high = bound, bound = 2^(n + 9). A positive exponent e
+ * (a multiplier above one) first multiplies acc by left = 2^e, wrapping as the
+ * reference's shift does, and then n = 0; otherwise left = 1. */
+static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v128_t pow2, v128_t low, v128_t high) {
+  acc = wasm_i32x4_mul(acc, left);
   const v128_t half31 = wasm_i64x2_const_splat(1ll << 30);
   const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), half31), 31);
   const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), half31), 31);
@@ -124,12 +127,14 @@ static inline v128_t ei_requant_lanes_x4(v128_t acc, v128_t multiplier, v128_t r
   return wasm_i32x4_shr(wasm_i32x4_mul(t, pow2), EI_SIMD_SHIFT);
 }
 
-/* Channel c's constants for a packed header: the significand, pow2 =
+/* Channel c's constants for a packed header: the significand, left (see
+ * ei_requant_x4), pow2 =
  * 2^(21 - n), the clamp bounds and the 64-bit rounding of the one-rounding
  * sums (single_rounding), or the bounds of ei_requant_x4 (rounding unused). */
 static inline void ei_simd_pack_scale(const ei_requant *rq, int c, bool single_rounding, int32_t *multiplier,
-                                      int32_t *pow2, int32_t *low, int32_t *high, int64_t *rounding) {
-  const int n = -rq->shift[c];
+                                      int32_t *left, int32_t *pow2, int32_t *low, int32_t *high, int64_t *rounding) {
+  const int n = rq->shift[c] > 0 ? 0 : -rq->shift[c];
+  *left = rq->shift[c] > 0 ? (int32_t)1 << rq->shift[c] : 1;
   *multiplier = rq->multiplier[c];
   *pow2 = (int32_t)1 << (EI_SIMD_SHIFT - n);
   *high = single_rounding ? ((int32_t)1 << (n + 10)) - 1 : (int32_t)1 << (n + 9);
@@ -159,7 +164,8 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
  * per lane when they do not, else the two roundings of ei_requant_x4. */
 #define EI_SIMD_BLOCK 8
 typedef struct {
-  int32_t multiplier[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK];
+  int32_t multiplier[EI_SIMD_BLOCK], left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK];
+  int32_t low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK];
   int64_t rounding[EI_SIMD_BLOCK];
   int32_t simd_ok;         /* every channel's exponent fits a SIMD requantization */
   int32_t uniform_shift;   /* n of ei_requant_uniform_x4, or 0 */
@@ -176,8 +182,8 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   s->single_rounding = bounded && ei_simd_lanes_ok(rq, first, count);
   if (!s->simd_ok) return;
   for (int j = 0; j < count; ++j)
-    ei_simd_pack_scale(rq, first + j, s->single_rounding, &s->multiplier[j], &s->pow2[j], &s->low[j], &s->high[j],
-                       &s->rounding[j]);
+    ei_simd_pack_scale(rq, first + j, s->single_rounding, &s->multiplier[j], &s->left[j], &s->pow2[j], &s->low[j],
+                       &s->high[j], &s->rounding[j]);
 }
 
 /* Channels 4h .. 4h + 3 of x requantized, offset by the zero point and clamped
@@ -191,7 +197,8 @@ static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_
   if (s->single_rounding)
     return ei_requant_lanes_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
                                pow2, low, high);
-  return wasm_i32x4_add(ei_requant_x4(x, m, pow2, low, high), wasm_i32x4_splat(rq->out_zero_point));
+  const v128_t left = wasm_v128_load(s->left + 4 * h);
+  return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), wasm_i32x4_splat(rq->out_zero_point));
 }
 
 /* Two rows of eight channels (a0: row a's channels 0..3, a1: 4..7; b0, b1

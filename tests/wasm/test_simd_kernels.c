@@ -36,6 +36,7 @@ static void random_requant(ei_requant *rq, int channels, bool is_signed, int32_t
     bias[c] = next() % 8 == 0 ? (int32_t)next() : range(-(1 << 20), 1 << 20);
     mult[c] = (int32_t)((1u << 30) + (next() % (1u << 30)));
     shift[c] = per_tensor || next() % 2 ? shared_shift : range(-23, 0);
+    if (next() % 64 == 0) shift[c] = range(1, 31); /* a multiplier above one */
   }
   const int qmin = is_signed ? -128 : 0, qmax = is_signed ? 127 : 255;
   rq->bias = bias;
@@ -258,7 +259,8 @@ static void test_requant_lanes(int index) {
     }
     if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
     int32_t m;
-    ei_simd_pack_scale(&rq, i, true, &m, &pow2[i], &low[i], &high[i], &rounding[i]);
+    int32_t left;
+    ei_simd_pack_scale(&rq, i, true, &m, &left, &pow2[i], &low[i], &high[i], &rounding[i]);
   }
   wasm_v128_store(got, ei_requant_lanes_x4(wasm_v128_load(acc), wasm_v128_load(mult), wasm_v128_load(rounding),
                                            wasm_v128_load(rounding + 2), wasm_v128_load(pow2), wasm_v128_load(low),
