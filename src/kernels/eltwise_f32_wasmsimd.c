@@ -1,6 +1,7 @@
 /* eltwise_f32_wasmsimd.c — eltwise_f32.c with SIMD128, four floats a step;
  * the same operations per element, so the same bits. */
 #ifdef __wasm_simd128__
+#include <string.h>
 #include <wasm_simd128.h>
 
 #include "kernels.h"
@@ -21,5 +22,38 @@ void ei_clamp_f32_n(const float *x, float *out, size_t n, float lo, float hi) {
   size_t i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, clamp4(wasm_v128_load(x + i), vlo, vhi));
   for (; i < n; ++i) out[i] = ei_minmax_f32(x[i], lo, hi);
+}
+
+/* Four floats quantized as ei_quantize_f32_one, as int32 lanes: the same
+ * division, the same exact tie test, then the clamp in float (t + zp is exact
+ * wherever it matters: beyond 2^24 it saturates anyway) and NaN to zp. */
+static inline v128_t quantize4(v128_t x, v128_t scale, v128_t zp, v128_t qmin, v128_t qmax) {
+  const v128_t v = wasm_f32x4_div(x, scale), t = wasm_f32x4_trunc(v);
+  const v128_t away = wasm_f32x4_ge(wasm_f32x4_abs(wasm_f32x4_sub(v, t)), wasm_f32x4_splat(0.5f));
+  const v128_t unit = wasm_v128_or(wasm_f32x4_splat(1.0f), wasm_v128_and(v, wasm_f32x4_splat(-0.0f))); /* copysign(1, v) */
+  v128_t q = wasm_f32x4_add(wasm_f32x4_add(t, wasm_v128_and(unit, away)), zp);
+  q = wasm_f32x4_pmin(wasm_f32x4_pmax(q, qmin), qmax); /* a NaN passes */
+  q = wasm_v128_bitselect(q, zp, wasm_f32x4_eq(q, q));
+  return wasm_i32x4_trunc_sat_f32x4(q);
+}
+
+void ei_quantize_f32(const void *in, uint8_t *out, size_t n, float scale, int32_t zero_point, bool is_signed) {
+  const uint8_t *src = in;
+  const v128_t vscale = wasm_f32x4_splat(scale), zp = wasm_f32x4_splat((float)zero_point);
+  const v128_t qmin = wasm_f32x4_splat(is_signed ? -128.0f : 0.0f), qmax = wasm_f32x4_splat(is_signed ? 127.0f : 255.0f);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t a = quantize4(wasm_v128_load(src + 4 * i), vscale, zp, qmin, qmax);
+    const v128_t b = quantize4(wasm_v128_load(src + 4 * i + 16), vscale, zp, qmin, qmax);
+    const v128_t c = quantize4(wasm_v128_load(src + 4 * i + 32), vscale, zp, qmin, qmax);
+    const v128_t d = quantize4(wasm_v128_load(src + 4 * i + 48), vscale, zp, qmin, qmax);
+    const v128_t ab = wasm_i16x8_narrow_i32x4(a, b), cd = wasm_i16x8_narrow_i32x4(c, d);
+    wasm_v128_store(out + i, is_signed ? wasm_i8x16_narrow_i16x8(ab, cd) : wasm_u8x16_narrow_i16x8(ab, cd));
+  }
+  for (; i < n; ++i) {
+    float x;
+    memcpy(&x, src + 4 * i, sizeof x);
+    out[i] = ei_quantize_f32_one(x, scale, zero_point, is_signed);
+  }
 }
 #endif

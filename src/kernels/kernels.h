@@ -9,6 +9,7 @@
 #ifndef EI_KERNELS_H
 #define EI_KERNELS_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -174,6 +175,28 @@ static inline float ei_minmax_f32(float x, float lo, float hi) {
   if (hi < x) x = hi;
   return x;
 }
+
+/* roundf (ties away from zero) from instructions wasm has: v - trunc(v) is
+ * exact, so comparing it with 0.5 decides the tie direction without error.
+ * (roundf itself is a library call in wasm.) */
+static inline float ei_round_half_away_f32(float v) {
+  const float t = truncf(v);
+  return fabsf(v - t) >= 0.5f ? t + copysignf(1.0f, v) : t;
+}
+
+/* QUANTIZE of one float32 to 8 bits (TFLite's AffineQuantize): round(x / scale)
+ * + zero point, clamped. The reference converts to int32 first (undefined for
+ * NaN and out-of-range values); here those saturate, and NaN becomes the zero
+ * point. */
+static inline uint8_t ei_quantize_f32_one(float x, float scale, int32_t zero_point, bool is_signed) {
+  const int32_t qmin = is_signed ? -128 : 0, qmax = is_signed ? 127 : 255;
+  double q = (double)ei_round_half_away_f32(x / scale) + zero_point;
+  if (isnan(q)) q = zero_point;
+  return (uint8_t)(q < qmin ? qmin : q > qmax ? qmax : (int32_t)q);
+}
+
+/* ei_quantize_f32_one over n floats, which need not be aligned. */
+void ei_quantize_f32(const void *in, uint8_t *out, size_t n, float scale, int32_t zero_point, bool is_signed);
 
 /* Adds the bias to an accumulator, requantizes, offsets and clamps: the
  * 8-bit output byte for channel c. Sums wrap modulo 2^32 like the reference's

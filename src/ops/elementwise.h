@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernels/kernels.h" /* ei_round_half_away_f32 */
+
 static inline int32_t ei_get_i32(const uint8_t *p) { int32_t v; memcpy(&v, p, 4); return v; }
 static inline int64_t ei_get_i64(const uint8_t *p) { int64_t v; memcpy(&v, p, 8); return v; }
 static inline float ei_get_f32(const uint8_t *p) { float v; memcpy(&v, p, 4); return v; }
@@ -31,14 +33,6 @@ static inline bool ei_activation_bounds(uint8_t act, double type_lo, double type
     case 3: *lo = 0; *hi = 6; return true;
     default: return false;
   }
-}
-
-/* roundf (ties away from zero) from instructions wasm has: v - trunc(v) is
- * exact, so comparing it with 0.5 decides the tie direction without error.
- * (roundf itself is a library call in wasm.) */
-static inline float ei_round_half_away_f32(float v) {
-  const float t = truncf(v);
-  return fabsf(v - t) >= 0.5f ? t + copysignf(1.0f, v) : t;
 }
 
 /* min(max(x, lo), hi) with std::max/std::min semantics: a NaN passes through. */

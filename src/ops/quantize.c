@@ -66,24 +66,13 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   return ei_set_shape(g, out, in->rank, in->dims);
 }
 
-/* AffineQuantize of one float. The reference converts round(x / scale) to
- * int32 (undefined for NaN and out-of-range values); here those saturate, and
- * NaN becomes the zero point. */
-static int32_t quantize_float(const quantize_params *p, float x, int32_t qmin, int32_t qmax) {
-  double q = (double)ei_round_half_away_f32(x / p->out_scale) + p->out_zero_point;
-  if (isnan(q)) q = p->out_zero_point;
-  return q < qmin ? qmin : q > qmax ? qmax : (int32_t)q;
-}
-
 static ei_status eval(ei_graph *g, ei_node *n) {
   const quantize_params *p = n->params;
   const ei_tensor *in = ei_input(g, n, 0);
   uint8_t *out = ei_output(g, n, 0)->data;
-  const int32_t qmin = p->out_signed ? -128 : 0, qmax = p->out_signed ? 127 : 255;
   const size_t count = ei_num_elements(in);
   if (p->from_float) {
-    for (size_t i = 0; i < count; ++i)
-      out[i] = (uint8_t)quantize_float(p, ei_get_f32(in->data + 4 * i), qmin, qmax);
+    ei_quantize_f32(in->data, out, count, p->out_scale, p->out_zero_point, p->out_signed);
     return EI_OK;
   }
   if (p->flip_sign_bit) {

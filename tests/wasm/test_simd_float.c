@@ -217,12 +217,44 @@ static void test_elementwise(int index) {
   check("clamp f32", index, want, got, n, config);
 }
 
+/* QUANTIZE float32 -> 8 bits against ei_quantize_f32_one, at an odd offset
+ * (unaligned floats), with exact ties, NaN, infinities and huge values. */
+static void test_quantize(int index) {
+  const size_t n = (size_t)range(1, 70);
+  const bool is_signed = next() % 2;
+  const float scale = next() % 4 == 0 ? 1.0f / 255 : uniform(0.001f, 0.5f);
+  const int32_t zp = is_signed ? range(-128, 127) : range(0, 255);
+  uint8_t bytes[4 * 70 + 1], want[70], got[70];
+  float x[70];
+  fill(x, n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    if (next() % 4 == 0) x[i] = ((float)range(-300, 300) + 0.5f) * scale; /* a tie, give or take the division */
+    if (next() % 32 == 0) x[i] = uniform(-1, 1) * 1e30f;
+    want[i] = ei_quantize_f32_one(x[i], scale, zp, is_signed);
+  }
+  memcpy(bytes + 1, x, 4 * n);
+  ei_quantize_f32(bytes + 1, got, n, scale, zp, is_signed);
+  char config[80];
+  snprintf(config, sizeof config, "n %zu, scale %g, zp %d, %s", n, (double)scale, zp, is_signed ? "int8" : "uint8");
+  ++cases;
+  if (memcmp(want, got, n)) {
+    for (size_t i = 0; i < n; ++i)
+      if (want[i] != got[i]) {
+        printf("FAIL quantize f32 case %d (%s): element %zu, x %g: want %d, got %d\n", index, config, i, (double)x[i],
+               want[i], got[i]);
+        break;
+      }
+    ++failures;
+  }
+}
+
 int main(void) {
   seed(2024);
   for (int i = 0; i < 3000; ++i) test_conv(i);
   for (int i = 0; i < 3000; ++i) test_dwconv(i);
   for (int i = 0; i < 2000; ++i) test_pool(i);
   for (int i = 0; i < 2000; ++i) test_elementwise(i);
+  for (int i = 0; i < 20000; ++i) test_quantize(i);
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
 #else
