@@ -13,6 +13,7 @@ typedef struct {
   ei_add_params k;
   bool same_shape;               /* no broadcasting: one element-wise kernel call */
   ei_broadcast_blocks walk;
+  ei_byte_table table;           /* 8-bit with a small operand */
   float act_min, act_max;        /* float32 */
 } add_params;
 
@@ -64,6 +65,8 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
                            &p->k.mult_out, &p->k.shift_out)) ||
       (s = ei_activation(g, n, act, out, &p->k.act_min, &p->k.act_max)))
     return s;
+  p->table.which = EI_NO_TABLE;
+  if (!p->same_shape) ei_choose_byte_table(n, a, b, out, &p->table);
   n->params = p;
   return ei_set_shape(g, out, bc.rank, bc.dims);
 }
@@ -87,6 +90,11 @@ static ei_status eval_f32(const add_params *p, const float *x1, const float *x2,
   return EI_OK;
 }
 
+/* One 8-bit sum, as an ei_q8_pair_fn for the byte table. */
+static uint8_t add_pair(const void *params, int32_t x1, int32_t x2) {
+  return ei_add_q8_one(&((const add_params *)params)->k, x1, x2);
+}
+
 static ei_status eval(ei_graph *g, ei_node *n) {
   const add_params *p = n->params;
   if (ei_input(g, n, 0)->type == EI_FLOAT32)
@@ -97,6 +105,12 @@ static ei_status eval(ei_graph *g, ei_node *n) {
   size_t total = ei_num_elements(ei_output(g, n, 0));
   if (p->same_shape) {
     ei_add_q8(&p->k, x1, x2, out, total);
+    return EI_OK;
+  }
+  if (p->table.which != EI_NO_TABLE) {
+    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? x1 : x2, p->k.is_signed, add_pair, p,
+                        n->scratch);
+    ei_run_byte_table(&p->table, &p->walk, n->scratch, x1, x2, out, total);
     return EI_OK;
   }
   /* Blocks of the two innermost merged axes; the outer axes carry a multi-index. */

@@ -22,17 +22,12 @@ enum { SUB_LEFT_SHIFT = 20 };
 
 typedef enum { OP_MUL, OP_SUB, OP_DIV, OP_FLOOR_DIV } arith_op;
 
-/* 8-bit operands where one side has few elements (a per-channel constant, a
- * scalar): every output is table[small_index][large_byte], built per eval. */
-enum { NO_TABLE, TABLE_OF_INPUT1, TABLE_OF_INPUT2 };
-
 typedef struct {
   arith_op op;
   int32_t type;
   size_t elem_size;
   ei_broadcast_blocks walk;
-  int table;
-  size_t table_rows; /* elements of the small operand */
+  ei_byte_table table; /* 8-bit with a small operand */
   /* int32 / float32 fused activation. */
   int32_t act_min, act_max;
   float fact_min, fact_max;
@@ -88,18 +83,6 @@ static ei_status prepare_q8(ei_graph *g, const ei_node *n, const ei_tensor *a, c
   return below_one(g, n, m_out, &p->mult_out, &p->shift_out);
 }
 
-/* A table pays off when building it (256 entries per element of the small
- * operand) costs at most half of computing the outputs directly. */
-static void choose_table(ei_node *n, arith_params *p, const ei_tensor *a, const ei_tensor *b,
-                         const ei_tensor *out) {
-  const size_t na = ei_num_elements(a), nb = ei_num_elements(b), total = ei_num_elements(out);
-  const size_t small = na < nb ? na : nb;
-  if (small * 256 * 2 > total) return;
-  p->table = na < nb ? TABLE_OF_INPUT1 : TABLE_OF_INPUT2;
-  p->table_rows = small;
-  ei_request_scratch(n, small * 256);
-}
-
 static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
   ei_status s = ei_check_arity(g, n, 2, 2, 1);
   if (s == EI_OK) s = ei_require(g, n, 0, "input 1");
@@ -151,7 +134,7 @@ static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
   }
   if (s != EI_OK) return s;
   if ((s = ei_set_shape(g, out, bc.rank, bc.dims))) return s;
-  if (a->type == EI_INT8 || a->type == EI_UINT8) choose_table(n, p, a, b, out);
+  if (a->type == EI_INT8 || a->type == EI_UINT8) ei_choose_byte_table(n, a, b, out, &p->table);
   n->params = p;
   return EI_OK;
 }
@@ -224,34 +207,10 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
   }
 }
 
-/* table[e * 256 + byte]: the result for element e of the small operand and a
- * large-operand value stored as `byte`, in the operands' order. */
-static void build_table(const arith_params *p, const uint8_t *small, uint8_t *table) {
-  for (size_t e = 0; e < p->table_rows; ++e) {
-    const int32_t s = ei_load_q8(small + e, p->is_signed);
-    for (int byte = 0; byte < 256; ++byte) {
-      const uint8_t stored = (uint8_t)byte;
-      const int32_t x = ei_load_q8(&stored, p->is_signed);
-      const int32_t x1 = p->table == TABLE_OF_INPUT1 ? s : x, x2 = p->table == TABLE_OF_INPUT1 ? x : s;
-      table[e * 256 + (size_t)byte] = p->op == OP_MUL ? mul_q8(p, x1, x2) : sub_q8(p, x1, x2);
-    }
-  }
-}
-
-/* One block by table lookup; table points at the row of the small operand's
- * first element in this block, large at the large operand's. */
-static void run_table_block(const arith_params *p, const uint8_t *table, const uint8_t *large,
-                            uint8_t *out) {
-  const ei_broadcast_blocks *w = &p->walk;
-  const int r = w->rank;
-  const bool small_is_1 = p->table == TABLE_OF_INPUT1;
-  const size_t *ts = small_is_1 ? w->stride1 : w->stride2, *ls = small_is_1 ? w->stride2 : w->stride1;
-  const size_t t_outer = ts[r - 2] * 256, t_inner = ts[r - 1] * 256;
-  const size_t l_outer = ls[r - 2], l_inner = ls[r - 1];
-  for (size_t i = 0; i < w->dims[r - 2]; ++i) {
-    const uint8_t *trow = table + i * t_outer, *lrow = large + i * l_outer;
-    for (size_t j = 0; j < w->dims[r - 1]; ++j) *out++ = trow[j * t_inner + lrow[j * l_inner]];
-  }
+/* One 8-bit result, as an ei_q8_pair_fn for the byte table. */
+static uint8_t q8_pair(const void *params, int32_t x1, int32_t x2) {
+  const arith_params *p = params;
+  return p->op == OP_MUL ? mul_q8(p, x1, x2) : sub_q8(p, x1, x2);
 }
 
 static void run_block(const arith_params *p, const uint8_t *x1, const uint8_t *x2, uint8_t *out) {
@@ -280,24 +239,18 @@ static ei_status eval(ei_graph *g, ei_node *n) {
       }
     }
   }
-  uint8_t *table = NULL;
-  if (p->table != NO_TABLE) {
-    table = n->scratch;
-    build_table(p, p->table == TABLE_OF_INPUT1 ? a->data : b->data, table);
+  const size_t es = p->elem_size, total = ei_num_elements(out);
+  if (p->table.which != EI_NO_TABLE) {
+    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data, p->is_signed, q8_pair, p,
+                        n->scratch);
+    ei_run_byte_table(&p->table, &p->walk, n->scratch, a->data, b->data, out->data, total);
+    return EI_OK;
   }
   /* Blocks of the two innermost axes; the outer axes carry a multi-index. */
-  const size_t es = p->elem_size, total = ei_num_elements(out);
   size_t index[EI_MAX_RANK] = {0}, at1 = 0, at2 = 0;
   /* k steps by the block size; an empty output (size 0) runs no block. */
   for (size_t k = 0; k < total; k += ei_broadcast_block_size(&p->walk)) {
-    const uint8_t *x1 = a->data + at1 * es, *x2 = b->data + at2 * es;
-    uint8_t *y = out->data + k * es;
-    if (p->table == TABLE_OF_INPUT1)
-      run_table_block(p, table + at1 * 256, x2, y);
-    else if (p->table == TABLE_OF_INPUT2)
-      run_table_block(p, table + at2 * 256, x1, y);
-    else
-      run_block(p, x1, x2, y);
+    run_block(p, a->data + at1 * es, b->data + at2 * es, out->data + k * es);
     ei_broadcast_next_block(&p->walk, index, &at1, &at2);
   }
   return EI_OK;

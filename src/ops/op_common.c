@@ -260,3 +260,59 @@ ei_status ei_setup_dwconv_f32_kernel(ei_graph *g, ei_node *n, ei_dwconv_f32_para
   ei_dwconv_f32_pack(p, packed);
   return EI_OK;
 }
+
+/* ---- 8-bit byte tables ---- */
+
+void ei_choose_byte_table(ei_node *n, const ei_tensor *a, const ei_tensor *b, const ei_tensor *out,
+                          ei_byte_table *t) {
+  const size_t na = ei_num_elements(a), nb = ei_num_elements(b), total = ei_num_elements(out);
+  const size_t small = na < nb ? na : nb;
+  t->which = EI_NO_TABLE;
+  t->rows = 0;
+  if (small * 256 * 2 > total) return;
+  t->which = na < nb ? EI_TABLE_OF_INPUT1 : EI_TABLE_OF_INPUT2;
+  t->rows = small;
+  ei_request_scratch(n, small * 256);
+}
+
+/* table[e * 256 + byte]: the result for element e of the small operand and a
+ * large-operand value stored as `byte`, in the operands' order. */
+void ei_build_byte_table(const ei_byte_table *t, const uint8_t *small, bool is_signed, ei_q8_pair_fn f,
+                         const void *params, uint8_t *table) {
+  for (size_t e = 0; e < t->rows; ++e) {
+    const int32_t s = ei_load_q8(small + e, is_signed);
+    for (int byte = 0; byte < 256; ++byte) {
+      const uint8_t stored = (uint8_t)byte;
+      const int32_t x = ei_load_q8(&stored, is_signed);
+      table[e * 256 + (size_t)byte] = t->which == EI_TABLE_OF_INPUT1 ? f(params, s, x) : f(params, x, s);
+    }
+  }
+}
+
+/* One block; table points at the row of the small operand's first element in
+ * this block, large at the large operand's. */
+static void run_byte_table_block(const ei_byte_table *t, const ei_broadcast_blocks *w, const uint8_t *table,
+                                 const uint8_t *large, uint8_t *out) {
+  const int r = w->rank;
+  const bool small_is_1 = t->which == EI_TABLE_OF_INPUT1;
+  const size_t *ts = small_is_1 ? w->stride1 : w->stride2, *ls = small_is_1 ? w->stride2 : w->stride1;
+  const size_t t_outer = ts[r - 2] * 256, t_inner = ts[r - 1] * 256;
+  const size_t l_outer = ls[r - 2], l_inner = ls[r - 1];
+  for (size_t i = 0; i < w->dims[r - 2]; ++i) {
+    const uint8_t *trow = table + i * t_outer, *lrow = large + i * l_outer;
+    for (size_t j = 0; j < w->dims[r - 1]; ++j) *out++ = trow[j * t_inner + lrow[j * l_inner]];
+  }
+}
+
+void ei_run_byte_table(const ei_byte_table *t, const ei_broadcast_blocks *w, const uint8_t *table,
+                       const uint8_t *x1, const uint8_t *x2, uint8_t *out, size_t total) {
+  size_t index[EI_MAX_RANK] = {0}, at1 = 0, at2 = 0;
+  /* k steps by the block size; an empty output runs no block. */
+  for (size_t k = 0; k < total; k += ei_broadcast_block_size(w)) {
+    if (t->which == EI_TABLE_OF_INPUT1)
+      run_byte_table_block(t, w, table + at1 * 256, x2 + at2, out + k);
+    else
+      run_byte_table_block(t, w, table + at2 * 256, x1 + at1, out + k);
+    ei_broadcast_next_block(w, index, &at1, &at2);
+  }
+}

@@ -72,6 +72,30 @@ static inline void ei_broadcast_next_block(const ei_broadcast_blocks *w, size_t 
   }
 }
 
+/* ---- 8-bit binary ops where one operand has few elements ----
+ * (a per-channel constant, a scalar): every output is
+ * table[small_element * 256 + large_byte], built per eval from the op's own
+ * arithmetic for one pair of values. */
+enum { EI_NO_TABLE, EI_TABLE_OF_INPUT1, EI_TABLE_OF_INPUT2 };
+
+typedef struct {
+  int which;   /* EI_NO_TABLE or the small operand */
+  size_t rows; /* elements of the small operand */
+} ei_byte_table;
+
+/* The result for the values x1, x2 of the two operands. */
+typedef uint8_t (*ei_q8_pair_fn)(const void *params, int32_t x1, int32_t x2);
+
+/* A table when building it (256 entries per element of the small operand)
+ * costs at most half of computing the outputs directly; requests the scratch. */
+void ei_choose_byte_table(ei_node *n, const ei_tensor *a, const ei_tensor *b, const ei_tensor *out,
+                          ei_byte_table *t);
+void ei_build_byte_table(const ei_byte_table *t, const uint8_t *small, bool is_signed, ei_q8_pair_fn f,
+                         const void *params, uint8_t *table);
+/* Every block of w by lookup: x1, x2 are the operands, out the output. */
+void ei_run_byte_table(const ei_byte_table *t, const ei_broadcast_blocks *w, const uint8_t *table,
+                       const uint8_t *x1, const uint8_t *x2, uint8_t *out, size_t total);
+
 /* Output size and leading pad of one spatial axis (TFLite ComputeOutSize and
  * ComputePaddingWithOffset: an odd total pad puts the extra pixel after). */
 ei_status ei_compute_padding(ei_graph *g, const ei_node *n, int padding, int in, int kernel,

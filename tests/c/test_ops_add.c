@@ -183,6 +183,11 @@ int main(void) {
     {EI_UINT8, 4, 4, {1, 1, 7, 1}, {1, 5, 1, 3}, REF_ACT_RELU_N1_TO_1, 130, 120, 128, 1.1f, 0, 0},
     {EI_UINT8, 4, 4, {2, 5, 7, 5}, {2, 5, 7, 5}, REF_ACT_NONE,         60, 200, 255, 0.9f, 0, 0},
     {EI_UINT8, 4, 4, {1, 5, 7, 3}, {1, 1, 1, 3}, REF_ACT_NONE,        128, 140, 120, 0.6f, 1, 0},
+    /* One operand small next to the output: results looked up in a byte table. */
+    {EI_INT8,  4, 1, {1, 9, 11, 40}, {1},        REF_ACT_NONE,         -7, 100,   3, 0.4f, 0, 0},
+    {EI_UINT8, 1, 4, {1}, {1, 9, 11, 40},        REF_ACT_RELU6,       200,  17, 255, 3.0f, 0, 0},
+    {EI_INT8,  4, 4, {1, 24, 24, 5}, {1, 1, 1, 5}, REF_ACT_RELU,      127, -128, -5, 1.9f, 1, 0},
+    {EI_UINT8, 4, 4, {1, 1, 1, 5}, {2, 24, 24, 5}, REF_ACT_NONE,        0, 255, 128, 0.2f, 0, 0},
   };
   int n = (int)(sizeof cases / sizeof cases[0]);
   for (int i = 0; i < n; i++) run_case(&cases[i], 4000 + (uint64_t)i);
