@@ -72,6 +72,24 @@ static inline uint8_t ei_add_q8_one(const ei_add_params *p, int32_t x1, int32_t 
   return (uint8_t)ei_clamp(sum + p->out_zero_point, p->act_min, p->act_max);
 }
 
+/* 8-bit MUL: (x1 + offset1) * (x2 + offset2) requantized to the output. */
+typedef struct {
+  int32_t offset1, offset2, out_zero_point;
+  int32_t multiplier;
+  int shift;
+  int32_t act_min, act_max;
+  bool is_signed;
+} ei_mul_params;
+
+static inline uint8_t ei_mul_q8_one(const ei_mul_params *p, int32_t x1, int32_t x2) {
+  int32_t product = (x1 + p->offset1) * (x2 + p->offset2);
+  int32_t v = ei_requantize(product, p->multiplier, p->shift) + p->out_zero_point;
+  return (uint8_t)ei_clamp(v, p->act_min, p->act_max);
+}
+
+/* Element-wise MUL of two same-shape tensors of n elements. */
+void ei_mul_q8(const ei_mul_params *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n);
+
 typedef struct {
   int batches, in_h, in_w, channels, out_h, out_w;
   int k_h, k_w, stride_h, stride_w, pad_top, pad_left;

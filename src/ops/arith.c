@@ -31,8 +31,9 @@ typedef struct {
   /* int32 / float32 fused activation. */
   int32_t act_min, act_max;
   float fact_min, fact_max;
-  /* 8-bit: offsets are negated zero points; MUL uses mult_out only. */
-  bool is_signed;
+  /* 8-bit: offsets are negated zero points; MUL uses mul, SUB the rest. */
+  bool is_signed, same_shape;
+  ei_mul_params mul;
   int32_t offset1, offset2, out_zero_point;
   int32_t mult1, mult2, mult_out;
   int shift1, shift2, shift_out;
@@ -63,7 +64,9 @@ static ei_status prepare_q8(ei_graph *g, const ei_node *n, const ei_tensor *a, c
   p->out_zero_point = out->q.zero_point;
   if (p->op == OP_MUL) {
     double m = (double)a->q.scale * (double)b->q.scale / (double)out->q.scale;
-    return ei_multiplier(g, n, m, &p->mult_out, &p->shift_out);
+    p->mul = (ei_mul_params){.offset1 = p->offset1, .offset2 = p->offset2, .out_zero_point = p->out_zero_point,
+                             .act_min = p->act_min, .act_max = p->act_max, .is_signed = p->is_signed};
+    return ei_multiplier(g, n, m, &p->mul.multiplier, &p->mul.shift);
   }
   double m1, m2, m_out;
   if (p->is_signed) { /* TFLM: float quotients, widened */
@@ -134,6 +137,8 @@ static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
   }
   if (s != EI_OK) return s;
   if ((s = ei_set_shape(g, out, bc.rank, bc.dims))) return s;
+  p->same_shape = a->rank == b->rank;
+  for (int i = 0; i < a->rank && p->same_shape; ++i) p->same_shape = a->dims[i] == b->dims[i];
   if (a->type == EI_INT8 || a->type == EI_UINT8) ei_choose_byte_table(n, a, b, out, &p->table);
   n->params = p;
   return EI_OK;
@@ -145,12 +150,6 @@ static ei_status prepare_div(ei_graph *g, ei_node *n) { return prepare(g, n, OP_
 static ei_status prepare_floor_div(ei_graph *g, ei_node *n) { return prepare(g, n, OP_FLOOR_DIV); }
 
 /* ---- One element ---- */
-
-static uint8_t mul_q8(const arith_params *p, int32_t x1, int32_t x2) {
-  int32_t product = (x1 + p->offset1) * (x2 + p->offset2);
-  int32_t v = ei_requantize(product, p->mult_out, p->shift_out) + p->out_zero_point;
-  return (uint8_t)ei_clamp(v, p->act_min, p->act_max);
-}
 
 static uint8_t sub_q8(const arith_params *p, int32_t x1, int32_t x2) {
   int32_t a = (x1 + p->offset1) * (1 << SUB_LEFT_SHIFT);
@@ -193,7 +192,7 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
     case EI_INT8:
     case EI_UINT8: {
       int32_t a = ei_load_q8(x1, p->is_signed), b = ei_load_q8(x2, p->is_signed);
-      *out = p->op == OP_MUL ? mul_q8(p, a, b) : sub_q8(p, a, b);
+      *out = p->op == OP_MUL ? ei_mul_q8_one(&p->mul, a, b) : sub_q8(p, a, b);
       break;
     }
     case EI_INT32:
@@ -210,7 +209,7 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
 /* One 8-bit result, as an ei_q8_pair_fn for the byte table. */
 static uint8_t q8_pair(const void *params, int32_t x1, int32_t x2) {
   const arith_params *p = params;
-  return p->op == OP_MUL ? mul_q8(p, x1, x2) : sub_q8(p, x1, x2);
+  return p->op == OP_MUL ? ei_mul_q8_one(&p->mul, x1, x2) : sub_q8(p, x1, x2);
 }
 
 static void run_block(const arith_params *p, const uint8_t *x1, const uint8_t *x2, uint8_t *out) {
@@ -240,6 +239,10 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     }
   }
   const size_t es = p->elem_size, total = ei_num_elements(out);
+  if (p->op == OP_MUL && p->same_shape && (p->type == EI_INT8 || p->type == EI_UINT8)) {
+    ei_mul_q8(&p->mul, a->data, b->data, out->data, total);
+    return EI_OK;
+  }
   if (p->table.which != EI_NO_TABLE) {
     ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data, p->is_signed, q8_pair, p,
                         n->scratch);

@@ -201,6 +201,33 @@ static void test_add(int index) {
   check("add", index, want, got, n, config);
 }
 
+/* MUL against ei_mul_q8_one: exponents inside and outside the SIMD range,
+ * extreme zero points, lengths around the 8-lane step. */
+static void test_mul(int index) {
+  ei_mul_params p;
+  memset(&p, 0, sizeof p);
+  p.is_signed = next() % 2;
+  const int qmin = p.is_signed ? -128 : 0, qmax = p.is_signed ? 127 : 255;
+  p.offset1 = -extreme(qmin, qmax);
+  p.offset2 = -extreme(qmin, qmax);
+  p.out_zero_point = extreme(qmin, qmax);
+  p.multiplier = next() % 8 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
+  p.shift = next() % 8 == 0 ? range(-31, 2) : range(-21, -1);
+  p.act_min = next() % 2 ? qmin : range(qmin, qmin + 100);
+  p.act_max = next() % 2 ? qmax : range(p.act_min, qmax);
+  const size_t n = (size_t)range(1, 100);
+  uint8_t a[100], b[100], want[100], got[100];
+  fill_q8(a, n, p.is_signed);
+  fill_q8(b, n, p.is_signed);
+  for (size_t i = 0; i < n; ++i)
+    want[i] = ei_mul_q8_one(&p, ei_load_q8(a + i, p.is_signed), ei_load_q8(b + i, p.is_signed));
+  ei_mul_q8(&p, a, b, got, n);
+  char config[120];
+  snprintf(config, sizeof config, "%s n %zu, shift %d, zp %d %d %d", p.is_signed ? "int8" : "uint8", n, p.shift,
+           -p.offset1, -p.offset2, p.out_zero_point);
+  check("mul", index, want, got, n, config);
+}
+
 #ifdef __wasm_simd128__
 #include "kernels/requant_wasmsimd.h"
 
@@ -283,6 +310,7 @@ int main(void) {
   for (int i = 0; i < 6000; ++i) test_conv(i);
   for (int i = 0; i < 6000; ++i) test_dwconv(i);
   for (int i = 0; i < 10000; ++i) test_add(i);
+  for (int i = 0; i < 10000; ++i) test_mul(i);
 #ifdef __wasm_simd128__
   for (int i = 0; i < 200000; ++i) test_requant_uniform(i);
   for (int i = 0; i < 200000; ++i) test_requant_lanes(i);
