@@ -8,17 +8,18 @@
  * input rows directly; any other shape first copies each receptive field into
  * a row of scratch (im2col), with padding positions set to x_zp so they add 0.
  *
- * Microkernel 2x4c8: two pixels times four channels, eight k per step. Weights
- * are packed per block of 4 channels as int16 [k/8][4][8]; i32x4.dot_i16x8
- * multiplies and adds pairs, and the four partial lanes of each accumulator
- * are summed at the end. K is padded to a multiple of 8 with zero weights, so
- * the input may be read up to 7 bytes past a row (covered by the arena slack).
+ * Microkernel 4x8c2: four pixels times eight channels, with the channels in
+ * the lanes, so nothing is reduced at the end. Weights are packed per block of
+ * 8 channels as int16 [k/2][8][2]; each row of a tile is first widened to
+ * int16 once, and each pair (x[k], x[k+1]) is loaded as one int32 broadcast to
+ * the four lanes and dotted with the pairs of four channels. K is padded to a
+ * multiple of 8 with zero weights, so the input may be read up to 7 bytes past
+ * a row (covered by the arena slack).
  *
- * Small K (at most SMALL_K) runs microkernel 4x8c2 instead: four pixels times
- * eight channels, with the channels in the lanes so nothing is reduced at the
- * end (at small K that reduction costs as much as the products). Weights are
- * packed int16 [k/2][8][2]; each pair of inputs (x[k], x[k+1]) is broadcast to
- * the four lanes and dotted with the pairs of four channels.
+ * Fewer than 4 pixels (FULLY_CONNECTED with a batch below 4) run microkernel
+ * 2x4c8 instead, which wastes less on padding rows: two pixels times four
+ * channels, eight k per step, weights int16 [k/8][4][8]; i32x4.dot_i16x8 adds
+ * pairs and the four partial lanes of each accumulator are summed at the end.
  */
 #ifdef __wasm_simd128__
 #include <stdlib.h>
@@ -31,9 +32,8 @@
 #define MR 2 /* output pixels per tile */
 #define NR 4 /* output channels per block */
 #define KB 8 /* k per step */
-#define MR2 4 /* small K: output pixels per tile */
-#define NR2 8 /* small K: output channels per block */
-#define SMALL_K 48
+#define MR2 4 /* 4x8c2: output pixels per tile */
+#define NR2 8 /* 4x8c2: output channels per block */
 #define MR_MAX MR2
 
 /* One block of NR (or NR2) channels: constants, then the weights. */
@@ -43,9 +43,9 @@ typedef struct {
 } block_header;
 
 static int reduction_size(const ei_conv_params *p) { return p->k_h * p->k_w * p->k_c; }
-static bool small_k(const ei_conv_params *p) { return reduction_size(p) <= SMALL_K; }
+static bool tile_4x8(const ei_conv_params *p) { return (int64_t)p->batches * p->out_h * p->out_w >= MR2; }
 static int padded_k(const ei_conv_params *p) { return (reduction_size(p) + KB - 1) / KB * KB; }
-static int block_channels(const ei_conv_params *p) { return small_k(p) ? NR2 : NR; }
+static int block_channels(const ei_conv_params *p) { return tile_4x8(p) ? NR2 : NR; }
 static int channel_blocks(const ei_conv_params *p) { return (p->out_c + block_channels(p) - 1) / block_channels(p); }
 static size_t block_bytes(const ei_conv_params *p) {
   return sizeof(block_header) + (size_t)padded_k(p) * block_channels(p) * sizeof(int16_t);
@@ -63,10 +63,10 @@ size_t ei_conv_q8_packed_bytes(const ei_conv_params *p) {
   return bytes > (1u << 30) ? 0 : (size_t)bytes;
 }
 
-/* Scratch: small K first widens MR2 rows to int16, then (not direct) MR_MAX
+/* Scratch: 4x8c2 first widens MR2 rows to int16, then (not direct) MR_MAX
  * im2col rows of bytes. */
 static size_t widened_bytes(const ei_conv_params *p) {
-  return small_k(p) ? MR2 * (size_t)padded_k(p) * sizeof(int16_t) : 0;
+  return tile_4x8(p) ? MR2 * (size_t)padded_k(p) * sizeof(int16_t) : 0;
 }
 
 size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
@@ -83,7 +83,7 @@ static int64_t weight_magnitude(const ei_conv_params *p, int c) {
 
 void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
   const int K = reduction_size(p), Kp = padded_k(p), nr = block_channels(p);
-  const int kg = small_k(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
+  const int kg = tile_4x8(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
   const int64_t max_x = ei_max_input_magnitude(p->in_offset, p->is_signed);
   uint8_t *out = packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, out += block_bytes(p)) {
@@ -210,7 +210,7 @@ static inline __attribute__((always_inline)) void finish_c2_rows(const ei_conv_p
   }
 }
 
-/* Small K: MR2 rows times all channel blocks of NR2; the accumulators start
+/* 4x8c2: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
 static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const int16_t *const x16[MR2],
                                                                uint8_t *const out[MR2], int rows, bool is_signed) {
@@ -309,7 +309,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
   const size_t K = (size_t)reduction_size(p), Kp = (size_t)padded_k(p);
   const size_t pixels_per_image = (size_t)p->out_h * p->out_w;
-  const bool c2 = small_k(p);
+  const bool c2 = tile_4x8(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const widened = (int16_t *)scratch;
   uint8_t *const rows_scratch = scratch + widened_bytes(p);
