@@ -172,60 +172,73 @@ static void test_dwconv(int index) {
   free(in), free(w), free(want), free(got), free(bias), free(mult), free(shift), free(packed);
 }
 
+/* Element-wise kernels: offsets, output zero point and activation bounds of
+ * ADD's and MUL's params (same field names) at random, extremes included. */
+#define RANDOM_ELEMENTWISE_FIELDS(p)                                          \
+  do {                                                                        \
+    (p).is_signed = next() % 2;                                               \
+    const int qmin = (p).is_signed ? -128 : 0, qmax = (p).is_signed ? 127 : 255; \
+    (p).offset1 = -extreme(qmin, qmax);                                       \
+    (p).offset2 = -extreme(qmin, qmax);                                       \
+    (p).out_zero_point = extreme(qmin, qmax);                                 \
+    (p).act_min = next() % 2 ? qmin : range(qmin, qmin + 100);                \
+    (p).act_max = next() % 2 ? qmax : range((p).act_min, qmax);               \
+  } while (0)
+
+typedef uint8_t (*element_fn)(const void *p, int32_t x1, int32_t x2);
+typedef void (*elementwise_kernel)(const void *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n);
+
+/* The kernel against its element function on random operands of 1..100
+ * elements (around the 8-lane step). */
+static void check_elementwise(const char *name, int index, const char *config, bool is_signed, const void *p,
+                              element_fn one, elementwise_kernel kernel) {
+  const size_t n = (size_t)range(1, 100);
+  uint8_t a[100], b[100], want[100], got[100];
+  fill_q8(a, n, is_signed);
+  fill_q8(b, n, is_signed);
+  for (size_t i = 0; i < n; ++i) want[i] = one(p, ei_load_q8(a + i, is_signed), ei_load_q8(b + i, is_signed));
+  kernel(p, a, b, got, n);
+  char full[160];
+  snprintf(full, sizeof full, "%s, n %zu", config, n);
+  check(name, index, want, got, n, full);
+}
+
+static uint8_t add_one(const void *p, int32_t x1, int32_t x2) { return ei_add_q8_one(p, x1, x2); }
+static void add_kernel(const void *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
+  ei_add_q8(p, a, b, out, n);
+}
+static uint8_t mul_one(const void *p, int32_t x1, int32_t x2) { return ei_mul_q8_one(p, x1, x2); }
+static void mul_kernel(const void *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
+  ei_mul_q8(p, a, b, out, n);
+}
+
 static void test_add(int index) {
   ei_add_params p;
   memset(&p, 0, sizeof p);
-  p.is_signed = next() % 2;
-  const int qmin = p.is_signed ? -128 : 0, qmax = p.is_signed ? 127 : 255;
-  p.offset1 = -extreme(qmin, qmax);
-  p.offset2 = -extreme(qmin, qmax);
-  p.out_zero_point = extreme(qmin, qmax);
+  RANDOM_ELEMENTWISE_FIELDS(p);
   p.mult1 = (int32_t)((1u << 30) + next() % (1u << 30));
   p.mult2 = (int32_t)((1u << 30) + next() % (1u << 30));
   p.mult_out = (int32_t)((1u << 30) + next() % (1u << 30));
   p.shift1 = -range(0, 6);
   p.shift2 = -range(0, 6);
   p.shift_out = -range(8, 31);
-  p.act_min = next() % 2 ? qmin : range(qmin, qmin + 100);
-  p.act_max = next() % 2 ? qmax : range(p.act_min, qmax);
-  const size_t n = (size_t)range(1, 100);
-  uint8_t a[100], b[100], want[100], got[100];
-  fill_q8(a, n, p.is_signed);
-  fill_q8(b, n, p.is_signed);
-  for (size_t i = 0; i < n; ++i)
-    want[i] = ei_add_q8_one(&p, ei_load_q8(a + i, p.is_signed), ei_load_q8(b + i, p.is_signed));
-  ei_add_q8(&p, a, b, got, n);
   char config[120];
-  snprintf(config, sizeof config, "%s n %zu, shifts %d %d %d", p.is_signed ? "int8" : "uint8", n, p.shift1,
-           p.shift2, p.shift_out);
-  check("add", index, want, got, n, config);
+  snprintf(config, sizeof config, "%s, shifts %d %d %d", p.is_signed ? "int8" : "uint8", p.shift1, p.shift2,
+           p.shift_out);
+  check_elementwise("add", index, config, p.is_signed, &p, add_one, add_kernel);
 }
 
-/* MUL against ei_mul_q8_one: exponents inside and outside the SIMD range,
- * extreme zero points, lengths around the 8-lane step. */
+/* MUL: exponents inside and outside the SIMD range. */
 static void test_mul(int index) {
   ei_mul_params p;
   memset(&p, 0, sizeof p);
-  p.is_signed = next() % 2;
-  const int qmin = p.is_signed ? -128 : 0, qmax = p.is_signed ? 127 : 255;
-  p.offset1 = -extreme(qmin, qmax);
-  p.offset2 = -extreme(qmin, qmax);
-  p.out_zero_point = extreme(qmin, qmax);
+  RANDOM_ELEMENTWISE_FIELDS(p);
   p.multiplier = next() % 8 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
   p.shift = next() % 8 == 0 ? range(-31, 2) : range(-21, -1);
-  p.act_min = next() % 2 ? qmin : range(qmin, qmin + 100);
-  p.act_max = next() % 2 ? qmax : range(p.act_min, qmax);
-  const size_t n = (size_t)range(1, 100);
-  uint8_t a[100], b[100], want[100], got[100];
-  fill_q8(a, n, p.is_signed);
-  fill_q8(b, n, p.is_signed);
-  for (size_t i = 0; i < n; ++i)
-    want[i] = ei_mul_q8_one(&p, ei_load_q8(a + i, p.is_signed), ei_load_q8(b + i, p.is_signed));
-  ei_mul_q8(&p, a, b, got, n);
   char config[120];
-  snprintf(config, sizeof config, "%s n %zu, shift %d, zp %d %d %d", p.is_signed ? "int8" : "uint8", n, p.shift,
-           -p.offset1, -p.offset2, p.out_zero_point);
-  check("mul", index, want, got, n, config);
+  snprintf(config, sizeof config, "%s, shift %d, zp %d %d %d", p.is_signed ? "int8" : "uint8", p.shift, -p.offset1,
+           -p.offset2, p.out_zero_point);
+  check_elementwise("mul", index, config, p.is_signed, &p, mul_one, mul_kernel);
 }
 
 #ifdef __wasm_simd128__
