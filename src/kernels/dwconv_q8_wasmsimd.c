@@ -43,7 +43,9 @@ size_t ei_dwconv_q8_packed_bytes(const ei_dwconv_params *p) {
   const bool groups_fit = p->depth_multiplier == 1 || p->depth_multiplier % CB == 0;
   if (!groups_fit || (int64_t)p->k_h * p->k_w > (1 << 16)) return 0;
   const uint64_t bytes = (uint64_t)channel_groups(p) * group_bytes(p);
-  return bytes > (1u << 30) ? 0 : (size_t)bytes;
+  /* The scratch's offset table (one row of pixels) must stay addressable too. */
+  const uint64_t table = (uint64_t)(p->out_w + 1) * (uint64_t)(p->k_h * p->k_w + 1) * sizeof(uint32_t);
+  return bytes > (1u << 30) || table > (1u << 30) ? 0 : (size_t)bytes;
 }
 
 /* Scratch: the tap offsets of interior pixels, those of one row's pixels
@@ -201,7 +203,8 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
   const bool rows_inside = iy0 >= 0 && iy0 + (p->k_h - 1) * p->dil_h < p->in_h;
   const int reach = (p->k_w - 1) * p->dil_w;
   /* Window origins, as addresses (wrapping where they lie outside the image). */
-  const uintptr_t row_origin = (uintptr_t)image + (uintptr_t)((intptr_t)iy0 * p->in_w - p->pad_left) * p->in_c;
+  const uintptr_t row_origin = (uintptr_t)image + ((uintptr_t)(intptr_t)iy0 * (uintptr_t)p->in_w -
+                                                    (uintptr_t)p->pad_left) * (uintptr_t)p->in_c;
   const uintptr_t step = (uintptr_t)p->stride_w * p->in_c;
   /* Output columns [ox_lo, ox_hi) have their whole window inside the image. */
   int ox_lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
