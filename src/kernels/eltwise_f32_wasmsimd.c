@@ -34,7 +34,10 @@ static inline v128_t quantize4(v128_t x, v128_t scale, v128_t zp, v128_t qmin, v
   v128_t q = wasm_f32x4_add(wasm_f32x4_add(t, wasm_v128_and(unit, away)), zp);
   q = wasm_f32x4_pmin(wasm_f32x4_pmax(q, qmin), qmax); /* a NaN passes */
   q = wasm_v128_bitselect(q, zp, wasm_f32x4_eq(q, q));
-  return wasm_i32x4_trunc_sat_f32x4(q);
+  /* q is an integer in [-128, 255]: 1.5 * 2^23 + q has q in its low bits
+   * (cheaper in V8 than i32x4.trunc_sat, which fixes up NaN and overflow). */
+  const v128_t magic = wasm_f32x4_const_splat(12582912.0f);
+  return wasm_i32x4_sub(wasm_f32x4_add(q, magic), magic);
 }
 
 void ei_quantize_f32(const void *in, uint8_t *out, size_t n, float scale, int32_t zero_point, bool is_signed) {
