@@ -26,15 +26,22 @@ static inline v128_t rounding_shift_x4(v128_t x, int n) {
   return wasm_i32x4_sub(wasm_i32x4_shr(x, n), round_up);
 }
 
-static inline v128_t scale_x4(v128_t x16, v128_t m, int n) {
-  return rounding_shift_x4(srdhm_x4(wasm_i32x4_shl(x16, EI_ADD_LEFT_SHIFT), m), n);
+/* An input's scaling, rounding_shift(SRDHM(x * 2^20, m), n), for |x| <= 255,
+ * in 32-bit lanes: dividing through by 2^20, SRDHM(x * 2^20, m) =
+ * floor((x*m + 2^10) / 2^11), and with m = mh * 2^16 + ml that is
+ * x*mh*2^5 + floor((x*ml + 2^10) / 2^11), every term below 2^29. */
+static inline v128_t scale_x4(v128_t x, v128_t mh, v128_t ml, int n) {
+  const v128_t low = wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_mul(x, ml), wasm_i32x4_const_splat(1 << 10)), 11);
+  return rounding_shift_x4(wasm_i32x4_add(wasm_i32x4_shl(wasm_i32x4_mul(x, mh), 5), low), n);
 }
 
 static inline __attribute__((always_inline)) void add_simd(const ei_add_params *p, const uint8_t *a,
                                                            const uint8_t *b, uint8_t *out, size_t n,
                                                            bool is_signed) {
   const v128_t off1 = wasm_i16x8_splat((int16_t)p->offset1), off2 = wasm_i16x8_splat((int16_t)p->offset2);
-  const v128_t m1 = wasm_i32x4_splat(p->mult1), m2 = wasm_i32x4_splat(p->mult2);
+  _Static_assert(EI_ADD_LEFT_SHIFT == 20, "scale_x4 assumes inputs shifted left by 20 bits");
+  const v128_t m1h = wasm_i32x4_splat(p->mult1 >> 16), m1l = wasm_i32x4_splat(p->mult1 & 0xFFFF);
+  const v128_t m2h = wasm_i32x4_splat(p->mult2 >> 16), m2l = wasm_i32x4_splat(p->mult2 & 0xFFFF);
   const v128_t mo = wasm_i32x4_splat(p->mult_out), zp = wasm_i32x4_splat(p->out_zero_point);
   const v128_t lo = wasm_i32x4_splat(p->act_min), hi = wasm_i32x4_splat(p->act_max);
   size_t i = 0;
@@ -42,10 +49,10 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
     /* x + offset fits int16: |x - zp| <= 255. */
     v128_t x1 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1);
     v128_t x2 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(b + i) : wasm_u16x8_load8x8(b + i), off2);
-    v128_t s_lo = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_low_i16x8(x1), m1, -p->shift1),
-                                 scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2, -p->shift2));
-    v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1, -p->shift1),
-                                 scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2, -p->shift2));
+    v128_t s_lo = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_low_i16x8(x1), m1h, m1l, -p->shift1),
+                                 scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2h, m2l, -p->shift2));
+    v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1h, m1l, -p->shift1),
+                                 scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2h, m2l, -p->shift2));
     s_lo = wasm_i32x4_add(rounding_shift_x4(srdhm_x4(s_lo, mo), -p->shift_out), zp);
     s_hi = wasm_i32x4_add(rounding_shift_x4(srdhm_x4(s_hi, mo), -p->shift_out), zp);
     s_lo = wasm_i32x4_min(wasm_i32x4_max(s_lo, lo), hi);
