@@ -212,16 +212,21 @@ static void mul_kernel(const void *p, const uint8_t *a, const uint8_t *b, uint8_
   ei_mul_q8(p, a, b, out, n);
 }
 
+/* ADD's scalings at random; the output's exponent in [-largest_shift, -8]. */
+static void random_add_params(ei_add_params *p, int largest_shift) {
+  memset(p, 0, sizeof *p);
+  RANDOM_ELEMENTWISE_FIELDS(*p);
+  p->mult1 = (int32_t)((1u << 30) + next() % (1u << 30));
+  p->mult2 = (int32_t)((1u << 30) + next() % (1u << 30));
+  p->mult_out = (int32_t)((1u << 30) + next() % (1u << 30));
+  p->shift1 = -range(0, 6);
+  p->shift2 = -range(0, 6);
+  p->shift_out = -range(8, largest_shift);
+}
+
 static void test_add(int index) {
   ei_add_params p;
-  memset(&p, 0, sizeof p);
-  RANDOM_ELEMENTWISE_FIELDS(p);
-  p.mult1 = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.mult2 = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.mult_out = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.shift1 = -range(0, 6);
-  p.shift2 = -range(0, 6);
-  p.shift_out = -range(8, 31);
+  random_add_params(&p, 31);
   char config[120];
   snprintf(config, sizeof config, "%s, shifts %d %d %d", p.is_signed ? "int8" : "uint8", p.shift1, p.shift2,
            p.shift_out);
@@ -233,14 +238,7 @@ static void test_add(int index) {
  * which random operands rarely reach. */
 static void test_add_every_pair(int index) {
   ei_add_params p;
-  memset(&p, 0, sizeof p);
-  RANDOM_ELEMENTWISE_FIELDS(p);
-  p.mult1 = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.mult2 = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.mult_out = (int32_t)((1u << 30) + next() % (1u << 30));
-  p.shift1 = -range(0, 6);
-  p.shift2 = -range(0, 6);
-  p.shift_out = -range(8, 20);
+  random_add_params(&p, 20);
   static uint8_t a[65536], b[65536], want[65536], got[65536];
   for (int i = 0; i < 65536; ++i) {
     a[i] = (uint8_t)i;
