@@ -4,9 +4,10 @@
  * out[m][n] = requant(bias'[n] + sum_k x[m][k] * w'[n][k]) where m runs over
  * output pixels, k over the receptive field (k_h * k_w * k_c), w' = w - w_zp
  * (fits int16), and the input zero point is folded into the bias:
- * sum (x - x_zp) w' = sum x w' - x_zp sum w'. A 1x1, stride-1 convolution reads
- * input rows directly; any other shape first copies each receptive field into
- * a row of scratch (im2col), with padding positions set to x_zp so they add 0.
+ * sum (x - x_zp) w' = sum x w' - x_zp sum w'. The kernels read int16 rows of
+ * scratch: a 1x1, stride-1 convolution widens input rows; any other shape
+ * widens each receptive field into a row (im2col), with padding positions set
+ * to x_zp so they add 0.
  *
  * Microkernel 4x8c2: four pixels times eight channels, with the channels in
  * the lanes, so nothing is reduced at the end. Weights are packed per block of
@@ -63,14 +64,12 @@ size_t ei_conv_q8_packed_bytes(const ei_conv_params *p) {
   return bytes > (1u << 30) ? 0 : (size_t)bytes;
 }
 
-/* Scratch: 4x8c2 first widens MR2 rows to int16, then (not direct) MR_MAX
- * im2col rows of bytes. */
-static size_t widened_bytes(const ei_conv_params *p) {
-  return tile_4x8(p) ? MR2 * (size_t)padded_k(p) * sizeof(int16_t) : 0;
-}
+/* Scratch: MR_MAX int16 rows of K padded to 8, plus 8 elements that a
+ * widening copy may write past a row's end. */
+static size_t row_elements(const ei_conv_params *p) { return (size_t)padded_k(p) + KB; }
 
 size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
-  return widened_bytes(p) + (direct_rows(p) ? 0 : MR_MAX * (size_t)padded_k(p) + EI_KERNEL_OVERREAD);
+  return MR_MAX * row_elements(p) * sizeof(int16_t);
 }
 
 /* sum_k |w'[c][k]|, which times the largest |x - x_zp| bounds channel c's products. */
@@ -138,7 +137,7 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
 
 /* MR rows times all channel blocks; rows at or past `rows` are computed on a
  * duplicate of the last row and not stored. */
-static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, const uint8_t *const a[MR],
+static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, const int16_t *const x16[MR],
                                                             uint8_t *const out[MR], int rows, bool is_signed) {
   const int kblocks = padded_k(p) / KB;
   const uint8_t *block = p->packed;
@@ -150,7 +149,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
       for (int c = 0; c < NR; ++c) acc[r][c] = wasm_i32x4_splat(0);
     for (int kb = 0; kb < kblocks; ++kb, w += NR * KB) {
       v128_t x[MR];
-      for (int r = 0; r < MR; ++r) x[r] = load_x8(a[r] + kb * KB, is_signed);
+      for (int r = 0; r < MR; ++r) x[r] = wasm_v128_load(x16[r] + kb * KB);
       for (int c = 0; c < NR; ++c) {
         const v128_t wc = wasm_v128_load(w + c * KB);
         for (int r = 0; r < MR; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
@@ -258,92 +257,81 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
   }
 }
 
-/* Copies n bytes; inline 8-byte moves beat a memcpy call for the few bytes of a tap. */
-static inline void copy_bytes(uint8_t *dst, const uint8_t *src, size_t n) {
-  for (; n >= 8; n -= 8, dst += 8, src += 8) memcpy(dst, src, 8);
-  for (; n > 0; --n) *dst++ = *src++;
+/* Widens n bytes of src to int16 at dst, 8 at a time: up to 7 bytes are read
+ * past src + n, and up to 7 elements written past dst + n. */
+static inline void widen(const uint8_t *src, int16_t *dst, size_t n, bool is_signed) {
+  for (size_t k = 0; k < n; k += KB) wasm_v128_store(dst + k, load_x8(src + k, is_signed));
 }
 
-/* Copies the receptive field of output pixel (b, oy, ox) into row, padding with
- * x_zp. When a kernel row lies inside the image and taps are adjacent
- * (dilation 1), its k_w * k_c bytes are contiguous in the input. */
-static void im2col_row(const ei_conv_params *p, const uint8_t *input, int b, int oy, int ox, uint8_t *row) {
-  const uint8_t pad = (uint8_t)(-p->in_offset);
+/* Sets n elements at dst to v, 8 at a time (up to 7 written past dst + n). */
+static inline void fill(int16_t *dst, v128_t v, size_t n) {
+  for (size_t k = 0; k < n; k += KB) wasm_v128_store(dst + k, v);
+}
+
+/* Widens the receptive field of output pixel (b, oy, ox) into row, padding
+ * with x_zp, then zeros up to the padded K. Segments are written in order, so
+ * what one writes past its end the next overwrites. When a kernel row lies
+ * inside the image and taps are adjacent (dilation 1), its k_w * k_c bytes are
+ * contiguous in the input. */
+static void im2col_row(const ei_conv_params *p, const uint8_t *input, int b, int oy, int ox, int16_t *row,
+                       bool is_signed) {
+  const v128_t pad = wasm_i16x8_splat((int16_t)-p->in_offset);
   const int iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
   const bool cols_inside = ix0 >= 0 && ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
   const size_t span = (size_t)p->k_w * p->k_c;
-  for (int ky = 0; ky < p->k_h; ++ky, row += span) {
+  int16_t *dst = row;
+  for (int ky = 0; ky < p->k_h; ++ky, dst += span) {
     const int iy = iy0 + ky * p->dil_h;
     if (iy < 0 || iy >= p->in_h) {
-      memset(row, pad, span);
+      fill(dst, pad, span);
       continue;
     }
     const uint8_t *src_row = input + ((size_t)b * p->in_h + iy) * p->in_w * p->in_c;
     if (cols_inside && p->dil_w == 1) {
-      /* A short span moves as one vector; its tail lands in the next row,
-       * which is written after this one, or in the scratch slack. */
-      if (span <= 16)
-        wasm_v128_store(row, wasm_v128_load(src_row + (size_t)ix0 * p->in_c));
-      else
-        copy_bytes(row, src_row + (size_t)ix0 * p->in_c, span);
+      widen(src_row + (size_t)ix0 * p->in_c, dst, span, is_signed);
       continue;
     }
     for (int kx = 0; kx < p->k_w; ++kx) {
       const int ix = ix0 + kx * p->dil_w;
-      uint8_t *dst = row + (size_t)kx * p->k_c;
       if (ix < 0 || ix >= p->in_w)
-        memset(dst, pad, (size_t)p->k_c);
+        fill(dst + (size_t)kx * p->k_c, pad, (size_t)p->k_c);
       else
-        copy_bytes(dst, src_row + (size_t)ix * p->in_c, (size_t)p->k_c);
+        widen(src_row + (size_t)ix * p->in_c, dst + (size_t)kx * p->k_c, (size_t)p->k_c, is_signed);
     }
   }
-}
-
-/* Widens the first Kp bytes of row to int16 (Kp a multiple of KB). */
-static inline void widen_row(const uint8_t *row, int16_t *out, size_t Kp, bool is_signed) {
-  for (size_t k = 0; k < Kp; k += KB) wasm_v128_store(out + k, load_x8(row + k, is_signed));
+  wasm_v128_store(dst, wasm_i16x8_splat(0)); /* dst = row + K; K..padded K are 0 (zero weights too) */
 }
 
 static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params *p, const uint8_t *input,
                                                             uint8_t *output, uint8_t *scratch, bool is_signed) {
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
-  const size_t K = (size_t)reduction_size(p), Kp = (size_t)padded_k(p);
+  const size_t K = (size_t)reduction_size(p), stride = row_elements(p);
   const size_t pixels_per_image = (size_t)p->out_h * p->out_w;
   const bool c2 = tile_4x8(p);
   const int mr = c2 ? MR2 : MR;
-  int16_t *const widened = (int16_t *)scratch;
-  uint8_t *const rows_scratch = scratch + widened_bytes(p);
+  int16_t *const rows16 = (int16_t *)scratch;
   for (size_t m = 0; m < M; m += (size_t)mr) {
     const int rows = M - m < (size_t)mr ? (int)(M - m) : mr;
-    const uint8_t *a[MR_MAX];
+    /* Each row is widened once and read by every channel block; rows past
+     * `rows` repeat the last one. */
+    const int16_t *x16[MR_MAX];
     uint8_t *out[MR_MAX];
     for (int r = 0; r < mr; ++r) {
       const size_t pix = m + (size_t)(r < rows ? r : rows - 1);
       out[r] = output + pix * p->out_c;
+      x16[r] = rows16 + (size_t)(r < rows ? r : rows - 1) * stride;
+      if (r >= rows) continue;
       if (direct_rows(p)) {
-        a[r] = input + pix * K;
+        widen(input + pix * K, rows16 + (size_t)r * stride, (size_t)padded_k(p), is_signed);
       } else {
-        a[r] = rows_scratch + (size_t)r * Kp;
-        if (r < rows) {
-          int b = (int)(pix / pixels_per_image), rest = (int)(pix % pixels_per_image);
-          im2col_row(p, input, b, rest / p->out_w, rest % p->out_w, rows_scratch + (size_t)r * Kp);
-          for (size_t k = K; k < Kp; ++k) rows_scratch[(size_t)r * Kp + k] = 0;
-        } else {
-          a[r] = a[rows - 1];
-        }
+        const int b = (int)(pix / pixels_per_image), rest = (int)(pix % pixels_per_image);
+        im2col_row(p, input, b, rest / p->out_w, rest % p->out_w, rows16 + (size_t)r * stride, is_signed);
       }
     }
-    if (c2) {
-      /* Each row is widened once and read by every channel block. */
-      const int16_t *x16[MR2];
-      for (int r = 0; r < MR2; ++r) {
-        x16[r] = widened + (size_t)(r < rows ? r : rows - 1) * Kp;
-        if (r < rows) widen_row(a[r], widened + (size_t)r * Kp, Kp, is_signed);
-      }
+    if (c2)
       gemm_rows_c2(p, x16, out, rows, is_signed);
-    } else {
-      gemm_rows(p, a, out, rows, is_signed);
-    }
+    else
+      gemm_rows(p, x16, out, rows, is_signed);
   }
 }
 
