@@ -9,15 +9,6 @@
 #include "kernels.h"
 #include "requant_wasmsimd.h"
 
-/* SRDHM(x, m) for m > 0: floor((x*m + 2^30) / 2^31), as in requant_wasmsimd.h
- * (ei_opaque keeps the multiplies as extmul, not emulated i64x2.mul). */
-static inline v128_t srdhm_x4(v128_t x, v128_t m) {
-  const v128_t half = wasm_i64x2_const_splat(1ll << 30);
-  v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, ei_opaque(m)), half), 31);
-  v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, ei_opaque(m)), half), 31);
-  return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
-}
-
 /* x / 2^n rounded half away from zero. */
 static inline v128_t rounding_shift_x4(v128_t x, int n) {
   const v128_t mask = wasm_i32x4_splat((int32_t)((1ll << n) - 1));
@@ -53,8 +44,8 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
                                  scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2h, m2l, -p->shift2));
     v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1h, m1l, -p->shift1),
                                  scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2h, m2l, -p->shift2));
-    s_lo = wasm_i32x4_add(rounding_shift_x4(srdhm_x4(s_lo, mo), -p->shift_out), zp);
-    s_hi = wasm_i32x4_add(rounding_shift_x4(srdhm_x4(s_hi, mo), -p->shift_out), zp);
+    s_lo = wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s_lo, mo), -p->shift_out), zp);
+    s_hi = wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s_hi, mo), -p->shift_out), zp);
     s_lo = wasm_i32x4_min(wasm_i32x4_max(s_lo, lo), hi);
     s_hi = wasm_i32x4_min(wasm_i32x4_max(s_hi, lo), hi);
     const v128_t h = wasm_i16x8_narrow_i32x4(s_lo, s_hi);

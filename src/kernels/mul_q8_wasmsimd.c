@@ -30,9 +30,7 @@ static inline __attribute__((always_inline)) void mul_simd(const ei_mul_params *
 }
 
 void ei_mul_q8(const ei_mul_params *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
-  const bool simd = p->shift <= -1 && p->shift >= -EI_SIMD_SHIFT && p->multiplier >= 0 &&
-                    p->out_zero_point >= -256 && p->out_zero_point <= 256;
-  if (!simd) {
+  if (!ei_simd_one_rounding_ok(p->multiplier, p->shift, p->out_zero_point)) {
     for (size_t i = 0; i < n; ++i)
       out[i] = ei_mul_q8_one(p, ei_load_q8(a + i, p->is_signed), ei_load_q8(b + i, p->is_signed));
   } else if (p->is_signed) {

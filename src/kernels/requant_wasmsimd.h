@@ -12,8 +12,9 @@
  *     which the final 8-bit clamp saturates identically, whatever the zero
  *     point), then scaled by 2^(21-n) so every lane shares one shift:
  *     r = (y * 2^(21-n) + 2^20 - (y < 0)) >> 21, all within int32.
- * Only multipliers with exponents in [-21, 0] take this path (see
- * ei_simd_requant_ok); m is positive, so SRDHM never saturates.
+ * Only multipliers with exponents in [-21, 30] take this path (see
+ * ei_simd_requant_ok; a positive exponent scales acc first, see
+ * ei_requant_x4); m is positive, so SRDHM never saturates.
  */
 #ifndef EI_REQUANT_WASMSIMD_H
 #define EI_REQUANT_WASMSIMD_H
@@ -44,15 +45,26 @@ static inline v128_t ei_opaque(v128_t v) {
   return v;
 }
 
+/* floor((acc * m + add) / 2^31) per lane, kept to its low 32 bits: the 64-bit
+ * products plus add_lo (lanes 0, 1) or add_hi (lanes 2, 3), shifted logically
+ * (SSE has no 64-bit arithmetic shift; the low 32 bits are the same). */
+static inline v128_t ei_mul_shift31_x4(v128_t acc, v128_t m, v128_t add_lo, v128_t add_hi) {
+  const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(m)), add_lo), 31);
+  const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(m)), add_hi), 31);
+  return wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+}
+
+/* SRDHM(acc, m) for m > 0: floor((acc * m + 2^30) / 2^31), as step 1 above. */
+static inline v128_t ei_srdhm_x4(v128_t acc, v128_t m) {
+  const v128_t half31 = wasm_i64x2_const_splat(1ll << 30);
+  return ei_mul_shift31_x4(acc, m, half31, half31);
+}
+
 /* low = -bound and high = bound, bound = 2^(n + 9). A positive exponent e
  * (a multiplier above one) first multiplies acc by left = 2^e, wrapping as the
  * reference's shift does, and then n = 0; otherwise left = 1. */
 static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v128_t pow2, v128_t low, v128_t high) {
-  acc = wasm_i32x4_mul(acc, left);
-  const v128_t half31 = wasm_i64x2_const_splat(1ll << 30);
-  const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), half31), 31);
-  const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), half31), 31);
-  v128_t y = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+  v128_t y = ei_srdhm_x4(wasm_i32x4_mul(acc, left), multiplier);
   y = wasm_i32x4_min(wasm_i32x4_max(y, low), high);
   const v128_t v = wasm_i32x4_mul(y, pow2);
   const v128_t rounding = wasm_i32x4_add(wasm_i32x4_const_splat(1 << (EI_SIMD_SHIFT - 1)), wasm_i32x4_shr(v, 31));
@@ -75,15 +87,21 @@ static inline int64_t ei_simd_uniform_rounding(int n, int32_t zero_point) {
   return ((int64_t)1 << 30) + (((int64_t)1 << (n - 1)) + (int64_t)zero_point * ((int64_t)1 << n)) * ((int64_t)1 << 31);
 }
 
-/* The n shared by channels [first, first + count), or 0 when they differ, n
- * is outside [1, 21] or the zero point outside [-256, 256] (the margins above
- * assume an 8-bit one): then the per-lane ei_requant_x4 runs. */
+/* True when one channel's scale takes the one-rounding sum: exponent in
+ * [-21, -1], a positive significand, and the zero point in [-256, 256] (the
+ * margins above assume an 8-bit one). Its accumulators must also stay below
+ * 2^30 in magnitude, which the caller knows. */
+static inline bool ei_simd_one_rounding_ok(int32_t multiplier, int exponent, int32_t zero_point) {
+  return exponent <= -1 && exponent >= -EI_SIMD_SHIFT && multiplier >= 0 && zero_point >= -256 && zero_point <= 256;
+}
+
+/* The n shared by channels [first, first + count), or 0 when they differ or
+ * do not take the one-rounding sum. */
 static inline int ei_simd_uniform_shift(const ei_requant *rq, int first, int count) {
-  const int n = -rq->shift[first];
-  if (rq->out_zero_point < -256 || rq->out_zero_point > 256) return 0;
   for (int c = first; c < first + count; ++c)
-    if (rq->shift[c] != -n || rq->multiplier[c] < 0) return 0;
-  return n >= 1 && n <= EI_SIMD_SHIFT ? n : 0;
+    if (rq->shift[c] != rq->shift[first] || !ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point))
+      return 0;
+  return -rq->shift[first];
 }
 
 /* The largest |x - x_zp| of an 8-bit input, times which each |w'| bounds a product. */
@@ -95,9 +113,7 @@ static inline int32_t ei_max_input_magnitude(int32_t in_offset, bool is_signed) 
 /* Requantized lanes plus the zero point (not yet clamped); rounding is
  * ei_simd_uniform_rounding(n, zp) in both 64-bit lanes. */
 static inline v128_t ei_requant_uniform_x4(v128_t acc, v128_t multiplier, v128_t rounding, int n) {
-  const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), rounding), 31);
-  const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), rounding), 31);
-  const v128_t v = wasm_i32x4_add(wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6), wasm_i32x4_shr(acc, 31));
+  const v128_t v = wasm_i32x4_add(ei_mul_shift31_x4(acc, multiplier, rounding, rounding), wasm_i32x4_shr(acc, 31));
   return wasm_i32x4_shr(v, n);
 }
 
@@ -110,9 +126,8 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc, v128_t multiplier, v128_t
  * either way), times 2^(21-n), arithmetic shift by 21. The conditions are
  * those of the uniform sum, except for the shared exponent. */
 static inline bool ei_simd_lanes_ok(const ei_requant *rq, int first, int count) {
-  if (rq->out_zero_point < -256 || rq->out_zero_point > 256) return false;
   for (int c = first; c < first + count; ++c)
-    if (rq->shift[c] > -1 || rq->shift[c] < -EI_SIMD_SHIFT || rq->multiplier[c] < 0) return false;
+    if (!ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point)) return false;
   return true;
 }
 
@@ -120,17 +135,15 @@ static inline bool ei_simd_lanes_ok(const ei_requant *rq, int first, int count) 
  * lanes 0, 1 and 2, 3's roundings; low = -high, high = 2^(n+10) - 1. */
 static inline v128_t ei_requant_lanes_x4(v128_t acc, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
                                          v128_t pow2, v128_t low, v128_t high) {
-  const v128_t lo = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, ei_opaque(multiplier)), rounding_lo), 31);
-  const v128_t hi = wasm_u64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, ei_opaque(multiplier)), rounding_hi), 31);
-  v128_t t = wasm_i32x4_add(wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6), wasm_i32x4_shr(acc, 31));
+  v128_t t = wasm_i32x4_add(ei_mul_shift31_x4(acc, multiplier, rounding_lo, rounding_hi), wasm_i32x4_shr(acc, 31));
   t = wasm_i32x4_min(wasm_i32x4_max(t, low), high);
   return wasm_i32x4_shr(wasm_i32x4_mul(t, pow2), EI_SIMD_SHIFT);
 }
 
 /* Channel c's constants for a packed header: the significand, left (see
- * ei_requant_x4), pow2 =
- * 2^(21 - n), the clamp bounds and the 64-bit rounding of the one-rounding
- * sums (single_rounding), or the bounds of ei_requant_x4 (rounding unused). */
+ * ei_requant_x4), pow2 = 2^(21 - n), and the clamp bounds and 64-bit rounding
+ * of the one-rounding sums (single_rounding) or the bounds of ei_requant_x4
+ * (rounding unused). */
 static inline void ei_simd_pack_scale(const ei_requant *rq, int c, bool single_rounding, int32_t *multiplier,
                                       int32_t *left, int32_t *pow2, int32_t *low, int32_t *high, int64_t *rounding) {
   const int n = rq->shift[c] > 0 ? 0 : -rq->shift[c];
