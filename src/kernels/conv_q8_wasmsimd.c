@@ -38,6 +38,8 @@
 #define MR_MAX MR2
 
 /* One block of NR (or NR2) channels: constants, then the weights. */
+_Static_assert(NR2 == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
+
 typedef struct {
   int32_t bias[NR2];      /* bias - x_zp * sum_k w' */
   ei_simd_scales scales;
@@ -190,25 +192,6 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
     acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(xs, w1));          \
   } while (0)
 
-/* Requantizes two rows of eight channels (a: row 0, b: row 1; lane j of
- * x0 is channel j, of x1 channel 4 + j) and stores the first `rows` (1 or 2)
- * of them at channel block nb. */
-static inline __attribute__((always_inline)) void finish_c2_rows(const ei_conv_params *p, const block_header *h,
-                                                                 v128_t a0, v128_t a1, v128_t b0, v128_t b1,
-                                                                 uint8_t *out_a, uint8_t *out_b, int nb, int rows,
-                                                                 int n, bool is_signed) {
-  const v128_t bytes = ei_requant8x2(&p->rq, &h->scales, a0, a1, b0, b1, is_signed); /* row a in bytes 0..7, b in 8..15 */
-  if (n == NR2) {
-    wasm_v128_store64_lane(out_a + nb * NR2, bytes, 0);
-    if (rows > 1) wasm_v128_store64_lane(out_b + nb * NR2, bytes, 1);
-  } else {
-    uint8_t tmp[16];
-    wasm_v128_store(tmp, bytes);
-    memcpy(out_a + nb * NR2, tmp, (size_t)n);
-    if (rows > 1) memcpy(out_b + nb * NR2, tmp + 8, (size_t)n);
-  }
-}
-
 /* 4x8c2: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
 static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const int16_t *const x16[MR2],
@@ -251,9 +234,12 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
     }
     /* Explicit calls rather than a loop over r: a loop clang leaves rolled
      * indexes acc dynamically, which keeps acc in memory, stored on every step. */
-    finish_c2_rows(p, h, acc[0][0], acc[0][1], acc[1][0], acc[1][1], out[0], out[1], nb, rows, n, is_signed);
+    uint8_t *const o[MR2] = {out[0] + nb * NR2, out[1] + nb * NR2, out[2] + nb * NR2, out[3] + nb * NR2};
+    ei_requant_store8x2(&p->rq, &h->scales, acc[0][0], acc[0][1], acc[1][0], acc[1][1], o[0], rows > 1 ? o[1] : NULL,
+                        n, is_signed);
     if (rows > 2)
-      finish_c2_rows(p, h, acc[2][0], acc[2][1], acc[3][0], acc[3][1], out[2], out[3], nb, rows - 2, n, is_signed);
+      ei_requant_store8x2(&p->rq, &h->scales, acc[2][0], acc[2][1], acc[3][0], acc[3][1], o[2],
+                          rows > 3 ? o[3] : NULL, n, is_signed);
   }
 }
 

@@ -25,6 +25,8 @@
 
 #define CB 8 /* channels per group */
 
+_Static_assert(CB == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
+
 typedef struct {
   int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights */
   ei_simd_scales scales;
@@ -88,31 +90,6 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
-}
-
-/* Stores the valid n channels of a group from bytes 8 * i .. 8 * i + 7 of v. */
-static inline void store_group(uint8_t *out, v128_t v, int i, int n) {
-  if (n == CB) {
-    if (i == 0)
-      wasm_v128_store64_lane(out, v, 0);
-    else
-      wasm_v128_store64_lane(out, v, 1);
-  } else {
-    uint8_t tmp[16];
-    wasm_v128_store(tmp, v);
-    memcpy(out, tmp + 8 * i, (size_t)n);
-  }
-}
-
-/* Requantizes the 8 accumulators (lo: channels 0..3, hi: 4..7) of pixels a and
- * b at once (b may repeat a) and stores each pixel's valid channels. */
-static inline __attribute__((always_inline)) void finish_group2(const ei_dwconv_params *p, const group_header *h,
-                                                                v128_t a_lo, v128_t a_hi, v128_t b_lo, v128_t b_hi,
-                                                                uint8_t *out_a, uint8_t *out_b, int n,
-                                                                bool is_signed) {
-  const v128_t bytes = ei_requant8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, is_signed);
-  store_group(out_a, bytes, 0, n);
-  if (out_b != out_a) store_group(out_b, bytes, 1, n);
 }
 
 /* The group's 8 inputs as int16: 8 adjacent channels, or one channel
@@ -243,7 +220,8 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
       else
         accumulate_two_pixels(p, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
                               splat, is_signed);
-      finish_group2(p, h, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out, out + (size_t)ox_b * C_out, n, is_signed);
+      ei_requant_store8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
+                          ox_b != ox ? out + (size_t)ox_b * C_out : NULL, n, is_signed);
     }
   }
 #undef offsets_of

@@ -224,6 +224,24 @@ static inline __attribute__((always_inline)) v128_t ei_requant8x2(const ei_requa
                          wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
 }
 
+/* ei_requant8x2, then the first n (<= 8) channels of row a to out_a and,
+ * unless out_b is NULL, of row b to out_b. */
+static inline __attribute__((always_inline)) void ei_requant_store8x2(const ei_requant *rq, const ei_simd_scales *s,
+                                                                      v128_t a0, v128_t a1, v128_t b0, v128_t b1,
+                                                                      uint8_t *out_a, uint8_t *out_b, int n,
+                                                                      bool is_signed) {
+  const v128_t bytes = ei_requant8x2(rq, s, a0, a1, b0, b1, is_signed);
+  if (n == EI_SIMD_BLOCK) {
+    wasm_v128_store64_lane(out_a, bytes, 0);
+    if (out_b) wasm_v128_store64_lane(out_b, bytes, 1);
+  } else {
+    uint8_t tmp[16];
+    wasm_v128_store(tmp, bytes);
+    memcpy(out_a, tmp, (size_t)n);
+    if (out_b) memcpy(out_b, tmp + 8, (size_t)n);
+  }
+}
+
 /* Two rows of four channels: row a in bytes 0..3, row b in 4..7. */
 static inline __attribute__((always_inline)) v128_t ei_requant4x2(const ei_requant *rq, const ei_simd_scales *s,
                                                                   v128_t a, v128_t b, bool is_signed) {
