@@ -74,14 +74,6 @@ size_t ei_conv_q8_scratch_bytes(const ei_conv_params *p) {
   return MR_MAX * row_elements(p) * sizeof(int16_t);
 }
 
-/* sum_k |w'[c][k]|, which times the largest |x - x_zp| bounds channel c's products. */
-static int64_t weight_magnitude(const ei_conv_params *p, int c) {
-  const int K = reduction_size(p);
-  int64_t sum = 0;
-  for (int k = 0; k < K; ++k) sum += llabs(ei_load_q8(p->weights + (size_t)c * K + k, p->is_signed) + p->w_offset);
-  return sum;
-}
-
 void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
   const int K = reduction_size(p), Kp = padded_k(p), nr = block_channels(p);
   const int kg = tile_4x8(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
@@ -93,23 +85,23 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)Kp * nr * sizeof(int16_t));
     const int n = p->out_c - nb * nr < nr ? p->out_c - nb * nr : nr;
-    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30 */
-    for (int j = 0; j < n; ++j)
-      bounded = bounded && llabs(p->rq.bias[nb * nr + j]) + weight_magnitude(p, nb * nr + j) * max_x < (1 << 30);
-    ei_simd_pack_scales(&p->rq, nb * nr, n, bounded, &h.scales);
-    for (int j = 0; j < nr; ++j) {
+    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30; channels past n stay all zero */
+    for (int j = 0; j < n; ++j) {
       const int c = nb * nr + j;
-      if (c >= p->out_c) continue; /* padding channel: all zero */
       const uint8_t *src = p->weights + (size_t)c * K;
       int32_t sum = 0;
+      int64_t abs_sum = 0;
       for (int k = 0; k < K; ++k) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
         w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
         sum += wk;
+        abs_sum += wk < 0 ? -wk : wk;
       }
+      bounded = bounded && llabs(p->rq.bias[c]) + abs_sum * max_x < (1 << 30);
       /* in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums. */
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
     }
+    ei_simd_pack_scales(&p->rq, nb * nr, n, bounded, &h.scales);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
