@@ -46,8 +46,7 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   ei_broadcast bc;
   if ((s = ei_broadcast_shapes(g, n, a, b, &bc))) return s;
   ei_broadcast_merge(&bc, &p->walk);
-  p->same_shape = a->rank == b->rank;
-  for (int i = 0; i < a->rank && p->same_shape; ++i) p->same_shape = a->dims[i] == b->dims[i];
+  p->same_shape = ei_same_shape(a, b);
   if (a->type == EI_FLOAT32) {
     if ((s = ei_activation_f32(g, n, act, &p->act_min, &p->act_max))) return s;
     n->params = p;

@@ -137,8 +137,7 @@ static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
   }
   if (s != EI_OK) return s;
   if ((s = ei_set_shape(g, out, bc.rank, bc.dims))) return s;
-  p->same_shape = a->rank == b->rank;
-  for (int i = 0; i < a->rank && p->same_shape; ++i) p->same_shape = a->dims[i] == b->dims[i];
+  p->same_shape = ei_same_shape(a, b);
   if (a->type == EI_INT8 || a->type == EI_UINT8) ei_choose_byte_table(n, a, b, out, &p->table);
   n->params = p;
   return EI_OK;

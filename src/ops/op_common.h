@@ -29,6 +29,14 @@ typedef struct {
 /* in_rank 0 accepts any input rank. */
 ei_status ei_weighted_operands_of(ei_graph *g, ei_node *n, int in_rank, int w_rank, ei_weighted_operands *o);
 
+/* True when a and b have the same rank and dimensions. */
+static inline bool ei_same_shape(const ei_tensor *a, const ei_tensor *b) {
+  if (a->rank != b->rank) return false;
+  for (int i = 0; i < a->rank; ++i)
+    if (a->dims[i] != b->dims[i]) return false;
+  return true;
+}
+
 /* Two operands broadcast numpy-style to one output shape. Strides are in
  * elements, 0 along the axes where an operand is repeated. */
 typedef struct {

@@ -71,9 +71,7 @@ static ei_status prepare_pack(ei_graph *g, ei_node *n) {
   for (int i = 0; i < n->n_inputs; ++i) {
     const ei_tensor *t = ei_input(g, n, i);
     if ((s = check_same_values(g, n, t, out))) return s;
-    bool same = t->rank == first->rank;
-    for (int d = 0; same && d < t->rank; ++d) same = t->dims[d] == first->dims[d];
-    if (!same)
+    if (!ei_same_shape(t, first))
       return ei_fail(g, EI_MODEL_INVALID, "%s does not have the shape of input 0",
                      ei_tensor_label(g, ei_tensor_index(g, t), label, sizeof label));
   }
