@@ -169,8 +169,8 @@ static void border_offsets(const ei_dwconv_params *p, const uint8_t *image, int 
   for (; t < padded_taps(p); ++t) offsets[t] = (uint32_t)((uintptr_t)zp_row - origin);
 }
 
-/* One output row of one image; interior_offsets holds the offsets of a
- * window inside the image, row_offsets has room for out_w pixels' own. */
+/* One output row of one image; `inner` holds the offsets of a window inside
+ * the image (interior_offsets), row_offsets has room for out_w pixels' own. */
 static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_params *p, const uint8_t *image,
                                                              int oy, uint8_t *out_row, const uint32_t *inner,
                                                              uint32_t *row_offsets, const uint8_t *zp_row,
@@ -235,11 +235,11 @@ static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t
   uint8_t *zp_row = scratch + offsets_bytes(p);
   memset(zp_row, (uint8_t)-p->in_offset, (size_t)p->in_c + CB + EI_KERNEL_OVERREAD);
   interior_offsets(p, inner);
+  const bool splat = p->depth_multiplier != 1;
   for (int b = 0; b < p->batches; ++b) {
     const uint8_t *image = input + b * image_bytes;
     for (int oy = 0; oy < p->out_h; ++oy) {
       uint8_t *out_row = output + ((size_t)b * p->out_h + oy) * out_row_bytes;
-      const bool splat = p->depth_multiplier != 1;
       if (is_signed && splat)
         dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, true, true);
       else if (is_signed)
