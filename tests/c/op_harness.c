@@ -363,3 +363,9 @@ const char *oph_fmt(const char *fmt, ...) {
   va_end(ap);
   return b;
 }
+
+const char *oph_shape(int rank, const int32_t *dims) {
+  char s[160] = "[";
+  for (int i = 0; i < rank; i++) snprintf(s + strlen(s), sizeof s - strlen(s), "%s%d", i ? "," : "", dims[i]);
+  return oph_fmt("%s]", s);
+}

@@ -97,5 +97,7 @@ int oph_finish(void);
 
 /* Formats into a static rotating buffer (for config strings). */
 const char *oph_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "[d0,d1,...]", in one of oph_fmt's buffers. */
+const char *oph_shape(int rank, const int32_t *dims);
 
 #endif

@@ -68,12 +68,8 @@ int oph2_run(tb_model *m, const oph2_case *c) {
     err = "ei_output_info failed";
   } else if (oi.rank != c->out_rank ||
              memcmp(oi.dims, c->out_dims, sizeof(int32_t) * (size_t)c->out_rank) != 0) {
-    char a[96] = "", b[96] = "";
-    for (int i = 0; i < oi.rank && i < EI_MAX_RANK; i++)
-      snprintf(a + strlen(a), sizeof a - strlen(a), "%s%d", i ? "," : "", oi.dims[i]);
-    for (int i = 0; i < c->out_rank; i++)
-      snprintf(b + strlen(b), sizeof b - strlen(b), "%s%d", i ? "," : "", c->out_dims[i]);
-    err = oph_fmt("output shape [%s], expected [%s]", a, b);
+    err = oph_fmt("output shape %s, expected %s", oph_shape(oi.rank < EI_MAX_RANK ? oi.rank : EI_MAX_RANK, oi.dims),
+                  oph_shape(c->out_rank, c->out_dims));
   } else if (oi.bytes != c->expected_bytes) {
     err = oph_fmt("output has %u bytes, expected %zu", oi.bytes, c->expected_bytes);
   } else {

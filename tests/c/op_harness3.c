@@ -85,12 +85,8 @@ int oph3_run(tb_model *m, const oph3_case *c) {
     err = "ei_output_info failed";
   } else if (oi.dtype != EI_FLOAT32 || oi.rank != c->out_rank ||
              memcmp(oi.dims, c->out_dims, sizeof(int32_t) * (size_t)c->out_rank) != 0) {
-    char a[96] = "", b[96] = "";
-    for (int i = 0; i < oi.rank && i < EI_MAX_RANK; i++)
-      snprintf(a + strlen(a), sizeof a - strlen(a), "%s%d", i ? "," : "", oi.dims[i]);
-    for (int i = 0; i < c->out_rank; i++)
-      snprintf(b + strlen(b), sizeof b - strlen(b), "%s%d", i ? "," : "", c->out_dims[i]);
-    err = oph_fmt("output dtype %d shape [%s], expected float32 [%s]", oi.dtype, a, b);
+    err = oph_fmt("output dtype %d shape %s, expected float32 %s", oi.dtype,
+                  oph_shape(oi.rank < EI_MAX_RANK ? oi.rank : EI_MAX_RANK, oi.dims), oph_shape(c->out_rank, c->out_dims));
   } else if (oi.bytes != c->count * sizeof(float)) {
     err = oph_fmt("output has %u bytes, expected %zu", oi.bytes, c->count * sizeof(float));
   } else {

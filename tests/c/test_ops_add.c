@@ -101,16 +101,9 @@ static tb_model *build(const add_case *c, const add_data *d, const int32_t *out_
   return m;
 }
 
-static const char *shape_str(int rank, const int32_t *dims) {
-  char s[64] = "[";
-  for (int i = 0; i < rank; i++)
-    snprintf(s + strlen(s), sizeof s - strlen(s), "%s%d", i ? "," : "", dims[i]);
-  return oph_fmt("%s]", s);
-}
-
 static const char *describe(const add_case *c) {
   return oph_fmt("%s %s + %s%s %s, zp %d %d -> %d, s2/s1 %.4f%s", oph_type_name(c->type),
-                 shape_str(c->rank1, c->dims1), shape_str(c->rank2, c->dims2),
+                 oph_shape(c->rank1, c->dims1), oph_shape(c->rank2, c->dims2),
                  c->const2 ? " (const)" : "", oph_act_name(c->act), c->zp1, c->zp2, c->zp_out,
                  (double)c->scale_ratio, c->exhaustive ? ", all value pairs" : "");
 }
