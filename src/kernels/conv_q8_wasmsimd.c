@@ -102,6 +102,7 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
     }
     ei_simd_pack_scales(&p->rq, nb * nr, n, bounded, &h.scales);
+    ei_simd_double_block(&h.scales, w, (size_t)Kp * nr, h.bias);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -168,7 +169,9 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
     const v128_t bias = wasm_v128_load(h->bias);
     const v128_t sum0 = wasm_i32x4_add(reduce4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]), bias);
     const v128_t sum1 = wasm_i32x4_add(reduce4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]), bias);
-    const v128_t bytes = ei_requant4x2(&p->rq, &h->scales, sum0, sum1, is_signed); /* rows in bytes 0..3, 4..7 */
+    /* rows in bytes 0..3, 4..7; this path serves FULLY_CONNECTED with one to three rows, so one inlined
+     * copy that branches per vector is enough */
+    const v128_t bytes = ei_requant4x2(&p->rq, &h->scales, sum0, sum1, is_signed, ei_simd_mode(&h->scales));
     store_bytes(out[0] + nb * NR, bytes, n);
     if (rows > 1) store_bytes(out[1] + nb * NR, wasm_i32x4_shuffle(bytes, bytes, 1, 1, 1, 1), n);
   }
@@ -183,6 +186,21 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
     acc[r][0] = wasm_i32x4_add(acc[r][0], wasm_i32x4_dot_i16x8(xs, w0));          \
     acc[r][1] = wasm_i32x4_add(acc[r][1], wasm_i32x4_dot_i16x8(xs, w1));          \
   } while (0)
+
+/* Requantizes and stores the 4x8c2 tile acc of channel block nb (n of its
+ * channels; rows up to `rows`). Explicit calls rather than a loop over r: a
+ * loop clang leaves rolled indexes acc dynamically, which keeps acc in
+ * memory, stored on every step. */
+static inline __attribute__((always_inline)) void finish_rows_c2(const ei_conv_params *p, const block_header *h,
+                                                                 v128_t acc[MR2][2], uint8_t *const out[MR2], int nb,
+                                                                 int rows, int n, bool is_signed, ei_rq_mode mode) {
+  uint8_t *const o[MR2] = {out[0] + nb * NR2, out[1] + nb * NR2, out[2] + nb * NR2, out[3] + nb * NR2};
+  ei_requant_store8x2(&p->rq, &h->scales, acc[0][0], acc[0][1], acc[1][0], acc[1][1], o[0], rows > 1 ? o[1] : NULL, n,
+                      is_signed, mode);
+  if (rows > 2)
+    ei_requant_store8x2(&p->rq, &h->scales, acc[2][0], acc[2][1], acc[3][0], acc[3][1], o[2], rows > 3 ? o[3] : NULL,
+                        n, is_signed, mode);
+}
 
 /* 4x8c2: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
@@ -224,14 +242,13 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       }
       continue;
     }
-    /* Explicit calls rather than a loop over r: a loop clang leaves rolled
-     * indexes acc dynamically, which keeps acc in memory, stored on every step. */
-    uint8_t *const o[MR2] = {out[0] + nb * NR2, out[1] + nb * NR2, out[2] + nb * NR2, out[3] + nb * NR2};
-    ei_requant_store8x2(&p->rq, &h->scales, acc[0][0], acc[0][1], acc[1][0], acc[1][1], o[0], rows > 1 ? o[1] : NULL,
-                        n, is_signed);
-    if (rows > 2)
-      ei_requant_store8x2(&p->rq, &h->scales, acc[2][0], acc[2][1], acc[3][0], acc[3][1], o[2],
-                          rows > 3 ? o[3] : NULL, n, is_signed);
+    const ei_rq_mode mode = ei_simd_mode(&h->scales);
+    if (mode == EI_RQ_UNIFORM)
+      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
+    else if (mode == EI_RQ_LANES)
+      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_LANES);
+    else
+      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
   }
 }
 

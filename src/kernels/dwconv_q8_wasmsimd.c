@@ -87,6 +87,7 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
     }
     ei_simd_pack_scales(&p->rq, cg * CB, n, bounded, &h.scales);
+    ei_simd_double_block(&h.scales, w, (size_t)tap_pairs(p) * 2 * CB, h.bias);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -169,6 +170,35 @@ static void border_offsets(const ei_dwconv_params *p, const uint8_t *image, int 
   for (; t < padded_taps(p); ++t) offsets[t] = (uint32_t)((uintptr_t)zp_row - origin);
 }
 
+/* One output row of one channel group (n of its channels, at byte out of the
+ * row): pixels [ox_lo, ox_hi) have their windows inside the image and share
+ * `inner`; the others have their own offsets in row_offsets. mode is the
+ * group's ei_simd_mode, a constant in each inlined copy. */
+static inline __attribute__((always_inline)) void group_row(
+    const ei_dwconv_params *p, const group_header *h, int n, uintptr_t row_origin, uintptr_t step, size_t c,
+    const uint32_t *inner, const uint32_t *row_offsets, int ox_lo, int ox_hi, uint8_t *out, bool splat,
+    bool is_signed, ei_rq_mode mode) {
+  const int C_out = out_channels(p), taps = padded_taps(p);
+  const int16_t *w = (const int16_t *)(h + 1);
+  const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
+#define offsets_of(ox) ((ox) >= ox_lo && (ox) < ox_hi ? inner : row_offsets + (size_t)(ox) * taps)
+  /* Two pixels at a time share the weight loads and the packing; an odd
+   * last pixel is computed twice and stored once. */
+  for (int ox = 0; ox < p->out_w; ox += 2) {
+    const int ox_b = ox + 1 < p->out_w ? ox + 1 : ox;
+    const uintptr_t origin_a = row_origin + ox * step + c, origin_b = row_origin + ox_b * step + c;
+    v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
+    if (ox >= ox_lo && ox_b < ox_hi && ox_b == ox + 1)
+      accumulate_two_inner_pixels(p, w, origin_a, step, inner, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
+    else
+      accumulate_two_pixels(p, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
+                            splat, is_signed);
+    ei_requant_store8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
+                        ox_b != ox ? out + (size_t)ox_b * C_out : NULL, n, is_signed, mode);
+  }
+#undef offsets_of
+}
+
 /* One output row of one image; `inner` holds the offsets of a window inside
  * the image (interior_offsets), row_offsets has room for out_w pixels' own. */
 static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_params *p, const uint8_t *image,
@@ -192,11 +222,9 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
     if (ox < ox_lo || ox >= ox_hi)
       border_offsets(p, image, iy0, ox * p->stride_w - p->pad_left, row_origin + ox * step, zp_row,
                      row_offsets + (size_t)ox * taps);
-#define offsets_of(ox) ((ox) >= ox_lo && (ox) < ox_hi ? inner : row_offsets + (size_t)(ox) * taps)
   const uint8_t *group = p->packed;
   for (int cg = 0; cg < channel_groups(p); ++cg, group += group_bytes(p)) {
     const group_header *h = (const group_header *)group;
-    const int16_t *w = (const int16_t *)(group + sizeof *h);
     const int n = C_out - cg * CB < CB ? C_out - cg * CB : CB;
     const size_t c = (size_t)cg * CB / p->depth_multiplier; /* first input channel */
     uint8_t *out = out_row + (size_t)cg * CB;
@@ -208,23 +236,15 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
           out[(size_t)ox * C_out + j] = ei_dwconv_q8_one(p, image, iy0, ox * p->stride_w - p->pad_left, cg * CB + j);
       continue;
     }
-    const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
-    /* Two pixels at a time share the weight loads and the packing; an odd
-     * last pixel is computed twice and stored once. */
-    for (int ox = 0; ox < p->out_w; ox += 2) {
-      const int ox_b = ox + 1 < p->out_w ? ox + 1 : ox;
-      const uintptr_t origin_a = row_origin + ox * step + c, origin_b = row_origin + ox_b * step + c;
-      v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
-      if (ox >= ox_lo && ox_b < ox_hi && ox_b == ox + 1)
-        accumulate_two_inner_pixels(p, w, origin_a, step, inner, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
-      else
-        accumulate_two_pixels(p, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
-                              splat, is_signed);
-      ei_requant_store8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
-                          ox_b != ox ? out + (size_t)ox_b * C_out : NULL, n, is_signed);
-    }
+    const ei_rq_mode mode = ei_simd_mode(&h->scales);
+    if (mode == EI_RQ_UNIFORM)
+      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_UNIFORM);
+    else if (mode == EI_RQ_LANES)
+      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_LANES);
+    else
+      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed,
+                EI_RQ_TWO_ROUNDINGS);
   }
-#undef offsets_of
 }
 
 static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch,

@@ -20,7 +20,9 @@ static inline __attribute__((always_inline)) void mul_simd(const ei_mul_params *
   const v128_t lo8 = wasm_i8x16_splat((int8_t)p->act_min), hi8 = wasm_i8x16_splat((int8_t)p->act_max);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const v128_t x1 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1);
+    /* x1 doubled: the one-rounding requantization reads a doubled product. */
+    const v128_t x1 = wasm_i16x8_shl(
+        wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1), 1);
     const v128_t x2 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(b + i) : wasm_u16x8_load8x8(b + i), off2);
     const v128_t lo = ei_requant_uniform_x4(wasm_i32x4_extmul_low_i16x8(x1, x2), m, rounding, shift);
     const v128_t hi = ei_requant_uniform_x4(wasm_i32x4_extmul_high_i16x8(x1, x2), m, rounding, shift);

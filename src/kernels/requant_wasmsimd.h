@@ -79,12 +79,26 @@ static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v
  * s = 1 when acc < 0. (y = floor((acc*m + 2^30) / 2^31) as above, and the
  * rounding shift is floor((y + 2^(n-1) - [y < 0]) / 2^n); nested floors of
  * divisions collapse. y < 0 implies acc < 0, and when acc < 0 but y = 0 both
- * give 0.) The 64-bit shift by 31 leaves y + 2^(n-1) + zp*2^n, which the bound
- * keeps within int32; s is subtracted there and one arithmetic shift by n,
- * the same for every lane, finishes: no clamp, no multiply, no zero point add.
+ * give 0.)
+ * These sums read the accumulator doubled, 2*acc (kernels pack their weights
+ * and bias times two, which the 2^30 bound lets int32 hold), so that with
+ * the rounding doubled too, R = 2^31 + (2^(n-1) + zp*2^n) * 2^32, the high
+ * halves of the 64-bit lanes, gathered by one shuffle, are
+ * floor((2*acc*m + R) / 2^32) = y + 2^(n-1) + zp*2^n: no 64-bit shift. The
+ * bound keeps that within int32; s is subtracted there and one arithmetic
+ * shift by n, the same for every lane, finishes: no clamp, no multiply, no
+ * zero point add.
  */
 static inline int64_t ei_simd_uniform_rounding(int n, int32_t zero_point) {
-  return ((int64_t)1 << 30) + (((int64_t)1 << (n - 1)) + (int64_t)zero_point * ((int64_t)1 << n)) * ((int64_t)1 << 31);
+  return ((int64_t)1 << 31) + (((int64_t)1 << (n - 1)) + (int64_t)zero_point * ((int64_t)1 << n)) * ((int64_t)1 << 32);
+}
+
+/* floor((acc2 * m + add) / 2^32) per lane: the high halves of the 64-bit sums
+ * (add_lo in lanes 0, 1; add_hi in 2, 3), which the caller keeps in int32. */
+static inline v128_t ei_mul_high32_x4(v128_t acc2, v128_t m, v128_t add_lo, v128_t add_hi) {
+  const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc2, ei_opaque(m)), add_lo);
+  const v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc2, ei_opaque(m)), add_hi);
+  return wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
 }
 
 /* True when one channel's scale takes the one-rounding sum: exponent in
@@ -110,17 +124,18 @@ static inline int32_t ei_max_input_magnitude(int32_t in_offset, bool is_signed) 
   return a < 0 ? (-a > b ? -a : b) : b;
 }
 
-/* Requantized lanes plus the zero point (not yet clamped); rounding is
- * ei_simd_uniform_rounding(n, zp) in both 64-bit lanes. */
-static inline v128_t ei_requant_uniform_x4(v128_t acc, v128_t multiplier, v128_t rounding, int n) {
-  const v128_t v = wasm_i32x4_add(ei_mul_shift31_x4(acc, multiplier, rounding, rounding), wasm_i32x4_shr(acc, 31));
+/* Requantized lanes plus the zero point (not yet clamped) of the doubled
+ * accumulators acc2; rounding is ei_simd_uniform_rounding(n, zp) in both
+ * 64-bit lanes. */
+static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
+  const v128_t v = wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding, rounding), wasm_i32x4_shr(acc2, 31));
   return wasm_i32x4_shr(v, n);
 }
 
 /* ---- One rounding, exponents per lane ----
  * The same sum when the channels' exponents differ (each -n in [-21, -1]):
- * rounding holds each lane's ei_simd_uniform_rounding(n, zp), so the 64-bit
- * shift by 31 leaves t = y + 2^(n-1) + zp*2^n - s per lane, and the per-lane
+ * rounding holds each lane's ei_simd_uniform_rounding(n, zp), so the high
+ * halves give t = y + 2^(n-1) + zp*2^n - s per lane (s subtracted after), and the per-lane
  * floor(t / 2^n) is found as in ei_requant_x4: t clamped to
  * +-(2^(n+10) - 1) (beyond, |r + zp| >= 1023 saturates the 8-bit output
  * either way), times 2^(21-n), arithmetic shift by 21. The conditions are
@@ -131,11 +146,12 @@ static inline bool ei_simd_lanes_ok(const ei_requant *rq, int first, int count) 
   return true;
 }
 
-/* Requantized lanes plus the zero point (not yet clamped): rounding_lo/hi hold
- * lanes 0, 1 and 2, 3's roundings; low = -high, high = 2^(n+10) - 1. */
-static inline v128_t ei_requant_lanes_x4(v128_t acc, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
+/* Requantized lanes plus the zero point (not yet clamped) of the doubled
+ * accumulators acc2: rounding_lo/hi hold lanes 0, 1 and 2, 3's roundings;
+ * low = -high, high = 2^(n+10) - 1. */
+static inline v128_t ei_requant_lanes_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
                                          v128_t pow2, v128_t low, v128_t high) {
-  v128_t t = wasm_i32x4_add(ei_mul_shift31_x4(acc, multiplier, rounding_lo, rounding_hi), wasm_i32x4_shr(acc, 31));
+  v128_t t = wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), wasm_i32x4_shr(acc2, 31));
   t = wasm_i32x4_min(wasm_i32x4_max(t, low), high);
   return wasm_i32x4_shr(wasm_i32x4_mul(t, pow2), EI_SIMD_SHIFT);
 }
@@ -171,6 +187,11 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
   return wasm_u8x16_min(wasm_u8x16_max(wasm_u8x16_narrow_i16x8(ab, cd), lo8), hi8);
 }
 
+/* Which of the three requantizations a block takes. Kernels read it once per
+ * block and pass it down as a constant, so each inlined copy keeps one route
+ * and no per-vector branch. */
+typedef enum { EI_RQ_UNIFORM, EI_RQ_LANES, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
+
 /* ---- A block of up to eight channels ----
  * The constants a kernel's packed header keeps per block, and the choice of
  * requantization: uniform when the channels share one exponent, one rounding
@@ -199,15 +220,31 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
                        &s->high[j], &s->rounding[j]);
 }
 
-/* Channels 4h .. 4h + 3 of x requantized, offset by the zero point and clamped
- * only as far as their narrowing needs (ei_pack*_clamp finish). */
+
+static inline ei_rq_mode ei_simd_mode(const ei_simd_scales *s) {
+  return s->uniform_shift ? EI_RQ_UNIFORM : s->single_rounding ? EI_RQ_LANES : EI_RQ_TWO_ROUNDINGS;
+}
+
+/* Doubles a block's packed weights (count int16 values) and its biases
+ * (EI_SIMD_BLOCK int32 values) when its requantization reads doubled
+ * accumulators (the one-rounding sums). Their bound keeps 2 * acc in int32;
+ * partial sums may wrap, but the final int32 sum is exact modulo 2^32. */
+static inline void ei_simd_double_block(const ei_simd_scales *s, int16_t *weights, size_t count, int32_t *bias) {
+  if (ei_simd_mode(s) == EI_RQ_TWO_ROUNDINGS) return;
+  for (size_t i = 0; i < count; ++i) weights[i] = (int16_t)(weights[i] * 2);
+  for (int j = 0; j < EI_SIMD_BLOCK; ++j) bias[j] = (int32_t)((uint32_t)bias[j] * 2u);
+}
+
+/* Channels 4h .. 4h + 3 of x (doubled unless mode is EI_RQ_TWO_ROUNDINGS)
+ * requantized, offset by the zero point and clamped only as far as their
+ * narrowing needs (ei_pack*_clamp finish); mode is ei_simd_mode(s). */
 static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_requant *rq, const ei_simd_scales *s,
-                                                                       int h, v128_t x) {
+                                                                       int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
-  if (s->uniform_shift) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->uniform_shift);
+  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->uniform_shift);
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
   const v128_t high = wasm_v128_load(s->high + 4 * h);
-  if (s->single_rounding)
+  if (mode == EI_RQ_LANES)
     return ei_requant_lanes_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
                                pow2, low, high);
   const v128_t left = wasm_v128_load(s->left + 4 * h);
@@ -218,9 +255,9 @@ static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_
  * row b's) requantized and packed: row a in bytes 0..7, row b in 8..15. */
 static inline __attribute__((always_inline)) v128_t ei_requant8x2(const ei_requant *rq, const ei_simd_scales *s,
                                                                   v128_t a0, v128_t a1, v128_t b0, v128_t b1,
-                                                                  bool is_signed) {
-  return ei_pack16_clamp(ei_requant_quarter(rq, s, 0, a0), ei_requant_quarter(rq, s, 1, a1),
-                         ei_requant_quarter(rq, s, 0, b0), ei_requant_quarter(rq, s, 1, b1),
+                                                                  bool is_signed, ei_rq_mode mode) {
+  return ei_pack16_clamp(ei_requant_quarter(rq, s, 0, a0, mode), ei_requant_quarter(rq, s, 1, a1, mode),
+                         ei_requant_quarter(rq, s, 0, b0, mode), ei_requant_quarter(rq, s, 1, b1, mode),
                          wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
 }
 
@@ -229,8 +266,8 @@ static inline __attribute__((always_inline)) v128_t ei_requant8x2(const ei_requa
 static inline __attribute__((always_inline)) void ei_requant_store8x2(const ei_requant *rq, const ei_simd_scales *s,
                                                                       v128_t a0, v128_t a1, v128_t b0, v128_t b1,
                                                                       uint8_t *out_a, uint8_t *out_b, int n,
-                                                                      bool is_signed) {
-  const v128_t bytes = ei_requant8x2(rq, s, a0, a1, b0, b1, is_signed);
+                                                                      bool is_signed, ei_rq_mode mode) {
+  const v128_t bytes = ei_requant8x2(rq, s, a0, a1, b0, b1, is_signed, mode);
   if (n == EI_SIMD_BLOCK) {
     wasm_v128_store64_lane(out_a, bytes, 0);
     if (out_b) wasm_v128_store64_lane(out_b, bytes, 1);
@@ -244,8 +281,9 @@ static inline __attribute__((always_inline)) void ei_requant_store8x2(const ei_r
 
 /* Two rows of four channels: row a in bytes 0..3, row b in 4..7. */
 static inline __attribute__((always_inline)) v128_t ei_requant4x2(const ei_requant *rq, const ei_simd_scales *s,
-                                                                  v128_t a, v128_t b, bool is_signed) {
-  return ei_pack8_clamp(ei_requant_quarter(rq, s, 0, a), ei_requant_quarter(rq, s, 0, b),
+                                                                  v128_t a, v128_t b, bool is_signed,
+                                                                  ei_rq_mode mode) {
+  return ei_pack8_clamp(ei_requant_quarter(rq, s, 0, a, mode), ei_requant_quarter(rq, s, 0, b, mode),
                         wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
 }
 

@@ -270,11 +270,12 @@ static void test_mul(int index) {
 
 /* The uniform requantization against ei_requantize, lane by lane: every
  * exponent it takes, extreme zero points, accumulators up to its bound of
- * 2^30, and ties of both roundings (m = 2^30 halves acc exactly). */
+ * 2^30 (passed doubled, as kernels keep them), and ties of both roundings
+ * (m = 2^30 halves acc exactly). */
 static void test_requant_uniform(int index) {
   const int n = range(1, EI_SIMD_SHIFT);
   const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], mult[4], got[4];
+  int32_t acc[4], acc2[4], mult[4], got[4];
   for (int i = 0; i < 4; ++i) {
     mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
     switch (next() % 4) {
@@ -284,10 +285,11 @@ static void test_requant_uniform(int index) {
       default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
     }
     if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
+    acc2[i] = 2 * acc[i];
   }
   const int64_t r = ei_simd_uniform_rounding(n, zp);
   const int64_t rounding[2] = {r, r};
-  wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc), wasm_v128_load(mult), wasm_v128_load(rounding), n));
+  wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding), n));
   for (int i = 0; i < 4; ++i) {
     const int32_t want = ei_requantize(acc[i], mult[i], -n) + zp;
     ++cases;
@@ -301,11 +303,12 @@ static void test_requant_uniform(int index) {
 
 static int32_t clamp_int(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-/* The one-rounding requantization with an exponent per lane, as above: exact
+/* The one-rounding requantization with an exponent per lane, as above (doubled
+ * accumulators): exact
  * while |r + zp| < 1023, and beyond that on the same side of every 8-bit range. */
 static void test_requant_lanes(int index) {
   const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], mult[4], pow2[4], low[4], high[4], got[4];
+  int32_t acc[4], acc2[4], mult[4], pow2[4], low[4], high[4], got[4];
   int64_t rounding[4];
   int n[4];
   ei_requant rq = {.multiplier = mult, .shift = NULL, .out_zero_point = zp};
@@ -322,11 +325,12 @@ static void test_requant_lanes(int index) {
       default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
     }
     if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
+    acc2[i] = 2 * acc[i];
     int32_t m;
     int32_t left;
     ei_simd_pack_scale(&rq, i, true, &m, &left, &pow2[i], &low[i], &high[i], &rounding[i]);
   }
-  wasm_v128_store(got, ei_requant_lanes_x4(wasm_v128_load(acc), wasm_v128_load(mult), wasm_v128_load(rounding),
+  wasm_v128_store(got, ei_requant_lanes_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
                                            wasm_v128_load(rounding + 2), wasm_v128_load(pow2), wasm_v128_load(low),
                                            wasm_v128_load(high)));
   for (int i = 0; i < 4; ++i) {
