@@ -118,11 +118,12 @@ static inline __attribute__((always_inline)) void add_tap_pair(v128_t *acc_lo, v
 static inline __attribute__((always_inline)) void accumulate_two_pixels(
     const ei_dwconv_params *p, const int16_t *w, uintptr_t origin_a, const uint32_t *offsets_a, uintptr_t origin_b,
     const uint32_t *offsets_b, v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
-  const int taps = padded_taps(p);
+  const uint32_t *const end_a = offsets_a + padded_taps(p);
+  /* Pointers walk the tables (an index would cost V8 a multiply-add per load). */
 #pragma clang loop unroll(disable)
-  for (int t = 0; t < taps; t += 2, w += 2 * CB) {
-    const uint8_t *xa0 = (const uint8_t *)(origin_a + offsets_a[t]), *xa1 = (const uint8_t *)(origin_a + offsets_a[t + 1]);
-    const uint8_t *xb0 = (const uint8_t *)(origin_b + offsets_b[t]), *xb1 = (const uint8_t *)(origin_b + offsets_b[t + 1]);
+  for (; offsets_a != end_a; offsets_a += 2, offsets_b += 2, w += 2 * CB) {
+    const uint8_t *xa0 = (const uint8_t *)(origin_a + offsets_a[0]), *xa1 = (const uint8_t *)(origin_a + offsets_a[1]);
+    const uint8_t *xb0 = (const uint8_t *)(origin_b + offsets_b[0]), *xb1 = (const uint8_t *)(origin_b + offsets_b[1]);
     add_tap_pair(a_lo, a_hi, load_inputs(xa0, splat, is_signed), load_inputs(xa1, splat, is_signed), w);
     add_tap_pair(b_lo, b_hi, load_inputs(xb0, splat, is_signed), load_inputs(xb1, splat, is_signed), w);
   }
@@ -133,10 +134,10 @@ static inline __attribute__((always_inline)) void accumulate_two_pixels(
 static inline __attribute__((always_inline)) void accumulate_two_inner_pixels(
     const ei_dwconv_params *p, const int16_t *w, uintptr_t origin, size_t step, const uint32_t *offsets,
     v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
-  const int taps = padded_taps(p);
+  const uint32_t *const end = offsets + padded_taps(p);
 #pragma clang loop unroll(disable)
-  for (int t = 0; t < taps; t += 2, w += 2 * CB) {
-    const uint8_t *x0 = (const uint8_t *)(origin + offsets[t]), *x1 = (const uint8_t *)(origin + offsets[t + 1]);
+  for (; offsets != end; offsets += 2, w += 2 * CB) {
+    const uint8_t *x0 = (const uint8_t *)(origin + offsets[0]), *x1 = (const uint8_t *)(origin + offsets[1]);
     add_tap_pair(a_lo, a_hi, load_inputs(x0, splat, is_signed), load_inputs(x1, splat, is_signed), w);
     add_tap_pair(b_lo, b_hi, load_inputs(x0 + step, splat, is_signed), load_inputs(x1 + step, splat, is_signed), w);
   }
