@@ -41,7 +41,7 @@
 _Static_assert(NR2 == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
 
 typedef struct {
-  int32_t bias[NR2];      /* bias - x_zp * sum_k w' */
+  int32_t bias[NR2];      /* bias - x_zp * sum_k w', doubled with the weights (ei_simd_double_block) */
   ei_simd_scales scales;
 } block_header;
 

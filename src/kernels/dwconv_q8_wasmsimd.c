@@ -28,7 +28,7 @@
 _Static_assert(CB == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
 
 typedef struct {
-  int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights */
+  int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights, doubled with them (ei_simd_double_block) */
   ei_simd_scales scales;
 } group_header;
 

@@ -135,8 +135,8 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_
 /* ---- One rounding, exponents per lane ----
  * The same sum when the channels' exponents differ (each -n in [-21, -1]):
  * rounding holds each lane's ei_simd_uniform_rounding(n, zp), so the high
- * halves give t = y + 2^(n-1) + zp*2^n - s per lane (s subtracted after), and the per-lane
- * floor(t / 2^n) is found as in ei_requant_x4: t clamped to
+ * halves, less s, give t = y + 2^(n-1) + zp*2^n - s per lane, and the
+ * per-lane floor(t / 2^n) is found as in ei_requant_x4: t clamped to
  * +-(2^(n+10) - 1) (beyond, |r + zp| >= 1023 saturates the 8-bit output
  * either way), times 2^(21-n), arithmetic shift by 21. The conditions are
  * those of the uniform sum, except for the shared exponent. */
@@ -220,7 +220,7 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
                        &s->high[j], &s->rounding[j]);
 }
 
-
+/* The block's requantization, from the choices ei_simd_pack_scales made. */
 static inline ei_rq_mode ei_simd_mode(const ei_simd_scales *s) {
   return s->uniform_shift ? EI_RQ_UNIFORM : s->single_rounding ? EI_RQ_LANES : EI_RQ_TWO_ROUNDINGS;
 }
