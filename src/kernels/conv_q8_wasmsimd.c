@@ -41,7 +41,7 @@
 _Static_assert(NR2 == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
 
 typedef struct {
-  int32_t bias[NR2];      /* bias - x_zp * sum_k w', doubled with the weights (ei_simd_double_block) */
+  int32_t bias[NR2];      /* bias - x_zp * sum_k w', scaled with the weights (ei_simd_scale_block) */
   ei_simd_scales scales;
 } block_header;
 
@@ -85,7 +85,8 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)Kp * nr * sizeof(int16_t));
     const int n = p->out_c - nb * nr < nr ? p->out_c - nb * nr : nr;
-    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30; channels past n stay all zero */
+    int64_t acc_bound[NR2] = {0}; /* of |bias + sum (x - x_zp) w'| */
+    int32_t weight_max[NR2] = {0};
     for (int j = 0; j < n; ++j) {
       const int c = nb * nr + j;
       const uint8_t *src = p->weights + (size_t)c * K;
@@ -95,14 +96,16 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
         w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
         sum += wk;
-        abs_sum += wk < 0 ? -wk : wk;
+        abs_sum += abs(wk);
+        if (abs(wk) > weight_max[j]) weight_max[j] = abs(wk);
       }
-      bounded = bounded && llabs(p->rq.bias[c]) + abs_sum * max_x < (1 << 30);
+      acc_bound[j] = llabs(p->rq.bias[c]) + abs_sum * max_x;
       /* in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums. */
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
     }
-    ei_simd_pack_scales(&p->rq, nb * nr, n, bounded, &h.scales);
-    ei_simd_double_block(&h.scales, w, (size_t)Kp * nr, h.bias);
+    int32_t weight_factor[EI_SIMD_BLOCK];
+    ei_simd_pack_scales(&p->rq, nb * nr, n, acc_bound, weight_max, &h.scales, weight_factor);
+    ei_simd_scale_block(weight_factor, w, (size_t)Kp * nr, kg, nr, h.bias);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -245,8 +248,8 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
     if (mode == EI_RQ_UNIFORM)
       finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
-    else if (mode == EI_RQ_LANES)
-      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_LANES);
+    else if (mode == EI_RQ_SCALED)
+      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
     else
       finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
   }

@@ -28,7 +28,7 @@
 _Static_assert(CB == EI_SIMD_BLOCK, "a block's constants are one ei_simd_scales");
 
 typedef struct {
-  int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights, doubled with them (ei_simd_double_block) */
+  int32_t bias[CB];          /* bias - x_zp * sum of the channel's weights, scaled with them (ei_simd_scale_block) */
   ei_simd_scales scales;
 } group_header;
 
@@ -72,7 +72,8 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)tap_pairs(p) * 2 * CB * sizeof(int16_t));
     const int n = out_channels(p) - cg * CB < CB ? out_channels(p) - cg * CB : CB;
-    bool bounded = true; /* |bias + sum (x - x_zp) w'| < 2^30 */
+    int64_t acc_bound[CB] = {0}; /* of |bias + sum (x - x_zp) w'| */
+    int32_t weight_max[CB] = {0};
     for (int j = 0; j < n; ++j) {
       const int c = cg * CB + j;
       int32_t sum = 0;
@@ -81,13 +82,15 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
         const int16_t wt = (int16_t)(ei_load_q8(p->weights + (size_t)t * out_channels(p) + c, p->is_signed) + p->w_offset);
         w[(t / 2) * 2 * CB + j * 2 + t % 2] = wt;
         sum += wt;
-        abs_sum += wt < 0 ? -wt : wt;
+        abs_sum += abs(wt);
+        if (abs(wt) > weight_max[j]) weight_max[j] = abs(wt);
       }
-      bounded = bounded && llabs(p->rq.bias[c]) + abs_sum * max_x < (1 << 30);
+      acc_bound[j] = llabs(p->rq.bias[c]) + abs_sum * max_x;
       h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
     }
-    ei_simd_pack_scales(&p->rq, cg * CB, n, bounded, &h.scales);
-    ei_simd_double_block(&h.scales, w, (size_t)tap_pairs(p) * 2 * CB, h.bias);
+    int32_t weight_factor[EI_SIMD_BLOCK];
+    ei_simd_pack_scales(&p->rq, cg * CB, n, acc_bound, weight_max, &h.scales, weight_factor);
+    ei_simd_scale_block(weight_factor, w, (size_t)tap_pairs(p) * 2 * CB, 2, CB, h.bias);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -240,8 +243,8 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
     if (mode == EI_RQ_UNIFORM)
       group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_UNIFORM);
-    else if (mode == EI_RQ_LANES)
-      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_LANES);
+    else if (mode == EI_RQ_SCALED)
+      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_SCALED);
     else
       group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed,
                 EI_RQ_TWO_ROUNDINGS);

@@ -16,7 +16,7 @@ static inline __attribute__((always_inline)) void mul_simd(const ei_mul_params *
   const int shift = -p->shift;
   const v128_t off1 = wasm_i16x8_splat((int16_t)p->offset1), off2 = wasm_i16x8_splat((int16_t)p->offset2);
   const v128_t m = wasm_i32x4_splat(p->multiplier);
-  const v128_t rounding = wasm_i64x2_splat(ei_simd_uniform_rounding(shift, p->out_zero_point));
+  const v128_t rounding = wasm_i64x2_splat(ei_simd_one_rounding(shift, 0, p->out_zero_point));
   const v128_t lo8 = wasm_i8x16_splat((int8_t)p->act_min), hi8 = wasm_i8x16_splat((int8_t)p->act_max);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {

@@ -71,26 +71,32 @@ static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v
   return wasm_i32x4_shr(wasm_i32x4_add(v, rounding), EI_SIMD_SHIFT);
 }
 
-/* ---- One exponent for a block of channels ----
- * When the channels of a block share the exponent -n, 1 <= n <= 21 (always so
- * under per-tensor quantization), and no accumulator can reach 2^30 in
- * magnitude, the two roundings and the output zero point fold into one sum:
+/* ---- One rounding for a block of channels ----
+ * When a channel's exponent is -n, 1 <= n <= 21, and its accumulators stay
+ * small (below), the two roundings and the output zero point fold into one sum:
  *   r + zp = floor((acc*m + 2^30 + (2^(n-1) + zp*2^n - s) * 2^31) / 2^(31+n)),
  * s = 1 when acc < 0. (y = floor((acc*m + 2^30) / 2^31) as above, and the
  * rounding shift is floor((y + 2^(n-1) - [y < 0]) / 2^n); nested floors of
  * divisions collapse. y < 0 implies acc < 0, and when acc < 0 but y = 0 both
  * give 0.)
- * These sums read the accumulator doubled, 2*acc (kernels pack their weights
- * and bias times two, which the 2^30 bound lets int32 hold), so that with
- * the rounding doubled too, R = 2^31 + (2^(n-1) + zp*2^n) * 2^32, the high
- * halves of the 64-bit lanes, gathered by one shuffle, are
- * floor((2*acc*m + R) / 2^32) = y + 2^(n-1) + zp*2^n: no 64-bit shift. The
- * bound keeps that within int32; s is subtracted there and one arithmetic
- * shift by n, the same for every lane, finishes: no clamp, no multiply, no
- * zero point add.
+ * The channels of a block share one shift N, the largest n among them: for a
+ * channel with n = N - d, scaling numerator and denominator by 2^(d+1) gives
+ *   r + zp = floor((acc' * m + R - s * 2^(32+d)) / 2^(32+N)),
+ *   acc' = acc * 2^(d+1),  R = 2^(31+d) + (2^(N-1) + zp*2^N) * 2^32,
+ * and kernels hold acc' directly: they pack the channel's weights and bias
+ * times 2^(d+1), which needs |acc| * 2^(d+1) < 2^31 and |w'| * 2^(d+1) < 2^15
+ * (ei_simd_pack_scales checks both). The high halves of the 64-bit lanes
+ * acc' * m + R, gathered by one shuffle (no 64-bit shift), then stay within
+ * int32 (|acc' * m| < 2^62, and R / 2^32 < 2^21 + 2^29 for zp up to 256);
+ * s * 2^d is subtracted there (the sign mask of acc' ANDed with -2^d),
+ * and one arithmetic shift by N, the same for every lane, finishes: no clamp,
+ * no multiply, no zero point add. When every d is 0 (always so under
+ * per-tensor quantization) one rounding serves all lanes and the AND drops
+ * out: EI_RQ_UNIFORM.
  */
-static inline int64_t ei_simd_uniform_rounding(int n, int32_t zero_point) {
-  return ((int64_t)1 << 31) + (((int64_t)1 << (n - 1)) + (int64_t)zero_point * ((int64_t)1 << n)) * ((int64_t)1 << 32);
+static inline int64_t ei_simd_one_rounding(int shift, int d, int32_t zero_point) {
+  return ((int64_t)1 << (31 + d)) +
+         (((int64_t)1 << (shift - 1)) + (int64_t)zero_point * ((int64_t)1 << shift)) * ((int64_t)1 << 32);
 }
 
 /* floor((acc2 * m + add) / 2^32) per lane: the high halves of the 64-bit sums
@@ -103,19 +109,10 @@ static inline v128_t ei_mul_high32_x4(v128_t acc2, v128_t m, v128_t add_lo, v128
 
 /* True when one channel's scale takes the one-rounding sum: exponent in
  * [-21, -1], a positive significand, and the zero point in [-256, 256] (the
- * margins above assume an 8-bit one). Its accumulators must also stay below
- * 2^30 in magnitude, which the caller knows. */
+ * margins above assume an 8-bit one). Its accumulators must also stay small,
+ * which the caller knows. */
 static inline bool ei_simd_one_rounding_ok(int32_t multiplier, int exponent, int32_t zero_point) {
   return exponent <= -1 && exponent >= -EI_SIMD_SHIFT && multiplier >= 0 && zero_point >= -256 && zero_point <= 256;
-}
-
-/* The n shared by channels [first, first + count), or 0 when they differ or
- * do not take the one-rounding sum. */
-static inline int ei_simd_uniform_shift(const ei_requant *rq, int first, int count) {
-  for (int c = first; c < first + count; ++c)
-    if (rq->shift[c] != rq->shift[first] || !ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point))
-      return 0;
-  return -rq->shift[first];
 }
 
 /* The largest |x - x_zp| of an 8-bit input, times which each |w'| bounds a product. */
@@ -124,51 +121,21 @@ static inline int32_t ei_max_input_magnitude(int32_t in_offset, bool is_signed) 
   return a < 0 ? (-a > b ? -a : b) : b;
 }
 
-/* Requantized lanes plus the zero point (not yet clamped) of the doubled
- * accumulators acc2; rounding is ei_simd_uniform_rounding(n, zp) in both
- * 64-bit lanes. */
+/* Requantized lanes plus the zero point (not yet clamped) of accumulators
+ * acc2 = 2 * acc whose channels share the exponent -n: rounding is
+ * ei_simd_one_rounding(n, 0, zp) in both 64-bit lanes. */
 static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
   const v128_t v = wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding, rounding), wasm_i32x4_shr(acc2, 31));
   return wasm_i32x4_shr(v, n);
 }
 
-/* ---- One rounding, exponents per lane ----
- * The same sum when the channels' exponents differ (each -n in [-21, -1]):
- * rounding holds each lane's ei_simd_uniform_rounding(n, zp), so the high
- * halves, less s, give t = y + 2^(n-1) + zp*2^n - s per lane, and the
- * per-lane floor(t / 2^n) is found as in ei_requant_x4: t clamped to
- * +-(2^(n+10) - 1) (beyond, |r + zp| >= 1023 saturates the 8-bit output
- * either way), times 2^(21-n), arithmetic shift by 21. The conditions are
- * those of the uniform sum, except for the shared exponent. */
-static inline bool ei_simd_lanes_ok(const ei_requant *rq, int first, int count) {
-  for (int c = first; c < first + count; ++c)
-    if (!ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point)) return false;
-  return true;
-}
-
-/* Requantized lanes plus the zero point (not yet clamped) of the doubled
- * accumulators acc2: rounding_lo/hi hold lanes 0, 1 and 2, 3's roundings;
- * low = -high, high = 2^(n+10) - 1. */
-static inline v128_t ei_requant_lanes_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
-                                         v128_t pow2, v128_t low, v128_t high) {
-  v128_t t = wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), wasm_i32x4_shr(acc2, 31));
-  t = wasm_i32x4_min(wasm_i32x4_max(t, low), high);
-  return wasm_i32x4_shr(wasm_i32x4_mul(t, pow2), EI_SIMD_SHIFT);
-}
-
-/* Channel c's constants for a packed header: the significand, left (see
- * ei_requant_x4), pow2 = 2^(21 - n), and the clamp bounds and 64-bit rounding
- * of the one-rounding sums (single_rounding) or the bounds of ei_requant_x4
- * (rounding unused). */
-static inline void ei_simd_pack_scale(const ei_requant *rq, int c, bool single_rounding, int32_t *multiplier,
-                                      int32_t *left, int32_t *pow2, int32_t *low, int32_t *high, int64_t *rounding) {
-  const int n = rq->shift[c] > 0 ? 0 : -rq->shift[c];
-  *left = rq->shift[c] > 0 ? (int32_t)1 << rq->shift[c] : 1;
-  *multiplier = rq->multiplier[c];
-  *pow2 = (int32_t)1 << (EI_SIMD_SHIFT - n);
-  *high = single_rounding ? ((int32_t)1 << (n + 10)) - 1 : (int32_t)1 << (n + 9);
-  *low = -*high;
-  *rounding = single_rounding ? ei_simd_uniform_rounding(n, rq->out_zero_point) : 0;
+/* The same when the exponents -(n - d) differ by lane: acc2 holds each lane's
+ * acc * 2^(d+1), rounding_lo/hi lanes 0, 1 and 2, 3's
+ * ei_simd_one_rounding(n, d, zp), and sign_step each lane's -2^d. */
+static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
+                                          v128_t sign_step, int n) {
+  const v128_t sign = wasm_v128_and(wasm_i32x4_shr(acc2, 31), sign_step);
+  return wasm_i32x4_shr(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), sign), n);
 }
 
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
@@ -190,64 +157,94 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
 /* Which of the three requantizations a block takes. Kernels read it once per
  * block and pass it down as a constant, so each inlined copy keeps one route
  * and no per-vector branch. */
-typedef enum { EI_RQ_UNIFORM, EI_RQ_LANES, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
+typedef enum { EI_RQ_UNIFORM, EI_RQ_SCALED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
 
 /* ---- A block of up to eight channels ----
- * The constants a kernel's packed header keeps per block, and the choice of
- * requantization: uniform when the channels share one exponent, one rounding
- * per lane when they do not, else the two roundings of ei_requant_x4. */
+ * The constants a kernel's packed header keeps per block: those of the
+ * one-rounding sums (uniform when the channels share one exponent, scaled
+ * when they do not) or, when some channel's accumulators or weights are too
+ * large for those, those of the two roundings of ei_requant_x4. */
 #define EI_SIMD_BLOCK 8
 typedef struct {
-  int32_t multiplier[EI_SIMD_BLOCK], left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK];
-  int32_t low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK];
-  int64_t rounding[EI_SIMD_BLOCK];
-  int32_t simd_ok;         /* every channel's exponent fits a SIMD requantization */
-  int32_t uniform_shift;   /* n of ei_requant_uniform_x4, or 0 */
-  int32_t single_rounding; /* ei_requant_lanes_x4 applies */
+  int32_t multiplier[EI_SIMD_BLOCK];
+  int64_t rounding[EI_SIMD_BLOCK];  /* one rounding: ei_simd_one_rounding(shift, d, zp) */
+  int32_t sign_step[EI_SIMD_BLOCK]; /* one rounding: -2^d */
+  int32_t left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK]; /* two roundings */
+  int32_t shift;   /* one rounding: N, the largest -exponent of the block */
+  int32_t simd_ok; /* every channel's exponent fits a SIMD requantization */
+  int32_t mode;    /* an ei_rq_mode */
 } ei_simd_scales;
 
-/* Fills s for channels [first, first + count), count <= 8. bounded: every
- * accumulator of these channels stays below 2^30 in magnitude, as the
- * one-rounding sums need. */
-static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, bool bounded, ei_simd_scales *s) {
+/* Fills s for channels [first, first + count), count <= 8, and sets
+ * weight_factor[j], what the kernel multiplies channel first + j's packed
+ * weights and bias by (ei_simd_scale_block): 2^(d+1) for the one-rounding
+ * sums, else 1. acc_bound[j] bounds the channel's |acc| (bias included),
+ * weight_max[j] its |w'|. */
+static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
+                                       const int32_t *weight_max, ei_simd_scales *s,
+                                       int32_t weight_factor[EI_SIMD_BLOCK]) {
   memset(s, 0, sizeof *s);
+  for (int j = 0; j < EI_SIMD_BLOCK; ++j) weight_factor[j] = 1;
   s->simd_ok = ei_simd_requant_ok(rq, first, count);
-  s->uniform_shift = bounded ? ei_simd_uniform_shift(rq, first, count) : 0;
-  s->single_rounding = bounded && ei_simd_lanes_ok(rq, first, count);
   if (!s->simd_ok) return;
-  for (int j = 0; j < count; ++j)
-    ei_simd_pack_scale(rq, first + j, s->single_rounding, &s->multiplier[j], &s->left[j], &s->pow2[j], &s->low[j],
-                       &s->high[j], &s->rounding[j]);
+  bool one_rounding = true, uniform = true;
+  int shift = 0;
+  for (int c = first; c < first + count; ++c) {
+    one_rounding = one_rounding && ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point);
+    uniform = uniform && rq->shift[c] == rq->shift[first];
+    if (-rq->shift[c] > shift) shift = -rq->shift[c];
+  }
+  for (int j = 0; j < count && one_rounding; ++j) {
+    const int d = shift + rq->shift[first + j];
+    one_rounding = (acc_bound[j] << (d + 1)) < ((int64_t)1 << 31) && ((int64_t)weight_max[j] << (d + 1)) < (1 << 15);
+  }
+  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : uniform ? EI_RQ_UNIFORM : EI_RQ_SCALED;
+  s->shift = shift;
+  for (int j = 0; j < count; ++j) {
+    const int c = first + j;
+    s->multiplier[j] = rq->multiplier[c];
+    if (one_rounding) {
+      const int d = shift + rq->shift[c];
+      s->rounding[j] = ei_simd_one_rounding(shift, d, rq->out_zero_point);
+      s->sign_step[j] = -((int32_t)1 << d);
+      weight_factor[j] = (int32_t)1 << (d + 1);
+    } else {
+      const int n = rq->shift[c] > 0 ? 0 : -rq->shift[c];
+      s->left[j] = rq->shift[c] > 0 ? (int32_t)1 << rq->shift[c] : 1;
+      s->pow2[j] = (int32_t)1 << (EI_SIMD_SHIFT - n);
+      s->high[j] = (int32_t)1 << (n + 9);
+      s->low[j] = -s->high[j];
+    }
+  }
 }
 
-/* The block's requantization, from the choices ei_simd_pack_scales made. */
-static inline ei_rq_mode ei_simd_mode(const ei_simd_scales *s) {
-  return s->uniform_shift ? EI_RQ_UNIFORM : s->single_rounding ? EI_RQ_LANES : EI_RQ_TWO_ROUNDINGS;
+/* The block's requantization, as ei_simd_pack_scales chose it. */
+static inline ei_rq_mode ei_simd_mode(const ei_simd_scales *s) { return (ei_rq_mode)s->mode; }
+
+/* Multiplies a block's packed weights (count int16 values laid out
+ * [..][channels][group], `group` adjacent values per channel) and its
+ * `channels` biases by their channel's weight_factor. The bounds
+ * ei_simd_pack_scales checked keep the weights within int16 and the final
+ * sums within int32; partial sums may wrap, but the final sum is exact
+ * modulo 2^32. */
+static inline void ei_simd_scale_block(const int32_t weight_factor[EI_SIMD_BLOCK], int16_t *weights, size_t count,
+                                       int group, int channels, int32_t *bias) {
+  for (size_t i = 0; i < count; ++i) weights[i] = (int16_t)(weights[i] * weight_factor[i / group % channels]);
+  for (int j = 0; j < channels; ++j) bias[j] = (int32_t)((uint32_t)bias[j] * (uint32_t)weight_factor[j]);
 }
 
-/* Doubles a block's packed weights (count int16 values) and its biases
- * (EI_SIMD_BLOCK int32 values) when its requantization reads doubled
- * accumulators (the one-rounding sums). Their bound keeps 2 * acc in int32;
- * partial sums may wrap, but the final int32 sum is exact modulo 2^32. */
-static inline void ei_simd_double_block(const ei_simd_scales *s, int16_t *weights, size_t count, int32_t *bias) {
-  if (ei_simd_mode(s) == EI_RQ_TWO_ROUNDINGS) return;
-  for (size_t i = 0; i < count; ++i) weights[i] = (int16_t)(weights[i] * 2);
-  for (int j = 0; j < EI_SIMD_BLOCK; ++j) bias[j] = (int32_t)((uint32_t)bias[j] * 2u);
-}
-
-/* Channels 4h .. 4h + 3 of x (doubled unless mode is EI_RQ_TWO_ROUNDINGS)
+/* Channels 4h .. 4h + 3 of x (times their weight_factor)
  * requantized, offset by the zero point and clamped only as far as their
  * narrowing needs (ei_pack*_clamp finish); mode is ei_simd_mode(s). */
 static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_requant *rq, const ei_simd_scales *s,
                                                                        int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
-  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->uniform_shift);
+  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->shift);
+  if (mode == EI_RQ_SCALED)
+    return ei_requant_scaled_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
+                                wasm_v128_load(s->sign_step + 4 * h), s->shift);
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
-  const v128_t high = wasm_v128_load(s->high + 4 * h);
-  if (mode == EI_RQ_LANES)
-    return ei_requant_lanes_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
-                               pow2, low, high);
-  const v128_t left = wasm_v128_load(s->left + 4 * h);
+  const v128_t high = wasm_v128_load(s->high + 4 * h), left = wasm_v128_load(s->left + 4 * h);
   return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), wasm_i32x4_splat(rq->out_zero_point));
 }
 

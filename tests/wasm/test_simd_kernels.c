@@ -30,12 +30,14 @@ static void random_requant(ei_requant *rq, int channels, bool is_signed, int32_t
                            int32_t *shift) {
   const int shared_shift = range(-24, 1);
   /* One exponent for every channel (per-tensor quantization) takes the
-   * uniform SIMD requantization when the accumulators stay below 2^30. */
-  const bool per_tensor = next() % 3 == 0;
+   * uniform SIMD requantization when the accumulators stay below 2^30;
+   * exponents a few apart (as per-channel quantization gives) the scaled
+   * one, when the accumulators are smaller still. */
+  const int spread = (int)(next() % 3); /* 0: one exponent, 1: a few apart, 2: anywhere */
   for (int c = 0; c < channels; ++c) {
     bias[c] = next() % 8 == 0 ? (int32_t)next() : range(-(1 << 20), 1 << 20);
     mult[c] = (int32_t)((1u << 30) + (next() % (1u << 30)));
-    shift[c] = per_tensor || next() % 2 ? shared_shift : range(-23, 0);
+    shift[c] = spread == 0 || next() % 2 ? shared_shift : spread == 1 ? shared_shift - range(0, 4) : range(-23, 0);
     if (next() % 64 == 0) shift[c] = range(1, 31); /* a multiplier above one */
   }
   const int qmin = is_signed ? -128 : 0, qmax = is_signed ? 127 : 255;
@@ -268,6 +270,20 @@ static void test_mul(int index) {
 #ifdef __wasm_simd128__
 #include "kernels/requant_wasmsimd.h"
 
+/* An accumulator for a requantization by 2^-n: small, near ties after the
+ * halving, or up to its bound of |acc| * scale < 2^31 at the extremes. */
+static int32_t random_accumulator(int n, int32_t scale) {
+  int32_t acc;
+  switch (next() % 4) {
+    case 0: acc = range(-(1 << 12), 1 << 12); break;
+    case 1: acc = (range(-300, 300) << (n + 1)) + range(-2, 2); break;
+    case 2: acc = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
+    default: acc = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
+  }
+  while ((int64_t)(acc < 0 ? -acc : acc) * scale >= ((int64_t)1 << 31)) acc /= 2;
+  return acc;
+}
+
 /* The uniform requantization against ei_requantize, lane by lane: every
  * exponent it takes, extreme zero points, accumulators up to its bound of
  * 2^30 (passed doubled, as kernels keep them), and ties of both roundings
@@ -278,16 +294,10 @@ static void test_requant_uniform(int index) {
   int32_t acc[4], acc2[4], mult[4], got[4];
   for (int i = 0; i < 4; ++i) {
     mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
-    switch (next() % 4) {
-      case 0: acc[i] = range(-(1 << 12), 1 << 12); break;
-      case 1: acc[i] = (range(-300, 300) << (n + 1)) + range(-2, 2); break; /* near ties after the halving */
-      case 2: acc[i] = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
-      default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
-    }
-    if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
+    acc[i] = random_accumulator(n, 2);
     acc2[i] = 2 * acc[i];
   }
-  const int64_t r = ei_simd_uniform_rounding(n, zp);
+  const int64_t r = ei_simd_one_rounding(n, 0, zp);
   const int64_t rounding[2] = {r, r};
   wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding), n));
   for (int i = 0; i < 4; ++i) {
@@ -301,45 +311,30 @@ static void test_requant_uniform(int index) {
   }
 }
 
-static int32_t clamp_int(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
-
-/* The one-rounding requantization with an exponent per lane, as above (doubled
- * accumulators): exact
- * while |r + zp| < 1023, and beyond that on the same side of every 8-bit range. */
-static void test_requant_lanes(int index) {
+/* The scaled requantization: lanes with exponents -(n - d), d in [0, n - 1],
+ * accumulators passed times 2^(d+1) up to the bound that keeps them in int32,
+ * exact over the whole range. */
+static void test_requant_scaled(int index) {
+  const int n = range(1, EI_SIMD_SHIFT);
   const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], acc2[4], mult[4], pow2[4], low[4], high[4], got[4];
+  int32_t acc[4], acc2[4], mult[4], sign_step[4], d[4], got[4];
   int64_t rounding[4];
-  int n[4];
-  ei_requant rq = {.multiplier = mult, .shift = NULL, .out_zero_point = zp};
-  int32_t shift[4];
-  rq.shift = shift;
   for (int i = 0; i < 4; ++i) {
-    n[i] = range(1, EI_SIMD_SHIFT);
-    shift[i] = -n[i];
+    d[i] = next() % 2 ? range(0, n - 1 < 4 ? n - 1 : 4) : range(0, n - 1);
     mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
-    switch (next() % 4) {
-      case 0: acc[i] = range(-(1 << 12), 1 << 12); break;
-      case 1: acc[i] = (range(-300, 300) << (n[i] + 1)) + range(-2, 2); break; /* near ties after the halving */
-      case 2: acc[i] = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
-      default: acc[i] = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
-    }
-    if (acc[i] <= -(1 << 30) || acc[i] >= (1 << 30)) acc[i] /= 2;
-    acc2[i] = 2 * acc[i];
-    int32_t m;
-    int32_t left;
-    ei_simd_pack_scale(&rq, i, true, &m, &left, &pow2[i], &low[i], &high[i], &rounding[i]);
+    acc[i] = random_accumulator(n - d[i], 2 << d[i]);
+    acc2[i] = (int32_t)((uint32_t)acc[i] << (d[i] + 1));
+    rounding[i] = ei_simd_one_rounding(n, d[i], zp);
+    sign_step[i] = -(1 << d[i]);
   }
-  wasm_v128_store(got, ei_requant_lanes_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
-                                           wasm_v128_load(rounding + 2), wasm_v128_load(pow2), wasm_v128_load(low),
-                                           wasm_v128_load(high)));
+  wasm_v128_store(got, ei_requant_scaled_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
+                                            wasm_v128_load(rounding + 2), wasm_v128_load(sign_step), n));
   for (int i = 0; i < 4; ++i) {
-    const int32_t want = ei_requantize(acc[i], mult[i], -n[i]) + zp;
+    const int32_t want = ei_requantize(acc[i], mult[i], -(n - d[i])) + zp;
     ++cases;
-    const bool inside = want > -1023 && want < 1023;
-    if (inside ? got[i] != want : clamp_int(got[i], -512, 511) != clamp_int(want, -512, 511)) {
-      printf("FAIL lanes requant case %d: acc %d m %d n %d zp %d: simd %d, reference %d\n", index, acc[i], mult[i],
-             n[i], zp, got[i], want);
+    if (got[i] != want) {
+      printf("FAIL scaled requant case %d: acc %d m %d exponent %d (n %d) zp %d: simd %d, reference %d\n", index,
+             acc[i], mult[i], d[i] - n, n, zp, got[i], want);
       ++failures;
     }
   }
@@ -355,7 +350,7 @@ int main(void) {
   for (int i = 0; i < 10000; ++i) test_mul(i);
 #ifdef __wasm_simd128__
   for (int i = 0; i < 200000; ++i) test_requant_uniform(i);
-  for (int i = 0; i < 200000; ++i) test_requant_lanes(i);
+  for (int i = 0; i < 200000; ++i) test_requant_scaled(i);
 #endif
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
