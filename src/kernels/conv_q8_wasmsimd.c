@@ -304,10 +304,10 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
                                                             uint8_t *output, uint8_t *scratch, bool is_signed) {
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
   const size_t K = (size_t)reduction_size(p), stride = row_elements(p);
-  const size_t pixels_per_image = (size_t)p->out_h * p->out_w;
   const bool c2 = tile_4x8(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
+  int b = 0, oy = 0, ox = 0; /* the next pixel to widen, counted (dividing m costs more than widening it) */
   for (size_t m = 0; m < M; m += (size_t)mr) {
     const int rows = M - m < (size_t)mr ? (int)(M - m) : mr;
     /* Each row is widened once and read by every channel block; rows past
@@ -322,8 +322,11 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       if (direct_rows(p)) {
         widen(input + pix * K, rows16 + (size_t)r * stride, (size_t)padded_k(p), is_signed);
       } else {
-        const int b = (int)(pix / pixels_per_image), rest = (int)(pix % pixels_per_image);
-        im2col_row(p, input, b, rest / p->out_w, rest % p->out_w, rows16 + (size_t)r * stride, is_signed);
+        im2col_row(p, input, b, oy, ox, rows16 + (size_t)r * stride, is_signed);
+        if (++ox == p->out_w) {
+          ox = 0;
+          if (++oy == p->out_h) oy = 0, ++b;
+        }
       }
     }
     if (c2)
