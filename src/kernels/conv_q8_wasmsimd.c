@@ -258,6 +258,11 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
 /* Widens n bytes of src to int16 at dst, 8 at a time: up to 7 bytes are read
  * past src + n, and up to 7 elements written past dst + n. */
 static inline void widen(const uint8_t *src, int16_t *dst, size_t n, bool is_signed) {
+  if (n <= 2 * KB) { /* a kernel row of a few channels (a stem's 3 x 3): no loop set-up */
+    wasm_v128_store(dst, load_x8(src, is_signed));
+    if (n > KB) wasm_v128_store(dst + KB, load_x8(src + KB, is_signed));
+    return;
+  }
   for (size_t k = 0; k < n; k += KB) wasm_v128_store(dst + k, load_x8(src + k, is_signed));
 }
 
