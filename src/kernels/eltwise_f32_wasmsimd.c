@@ -59,4 +59,24 @@ void ei_quantize_f32(const void *in, uint8_t *out, size_t n, float scale, int32_
     out[i] = ei_quantize_f32_one(x, scale, zero_point, is_signed);
   }
 }
+
+/* Eight bytes a step, in float: q - zp and its conversion are exact, and the
+ * float product of two exact values is the exact product rounded once, as
+ * the reference's double product rounded to float is. */
+void ei_dequantize_q8(const uint8_t *in, void *out, size_t n, float scale, int32_t zero_point, bool is_signed) {
+  uint8_t *dst = out;
+  const v128_t vscale = wasm_f32x4_splat(scale), zp = wasm_i16x8_splat((int16_t)zero_point);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t q = wasm_i16x8_sub(is_signed ? wasm_i16x8_load8x8(in + i) : wasm_u16x8_load8x8(in + i), zp);
+    const v128_t lo = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(q));
+    const v128_t hi = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(q));
+    wasm_v128_store(dst + 4 * i, wasm_f32x4_mul(lo, vscale));
+    wasm_v128_store(dst + 4 * i + 16, wasm_f32x4_mul(hi, vscale));
+  }
+  for (; i < n; ++i) {
+    const float y = ei_dequantize_q8_one(ei_load_q8(in + i, is_signed), scale, zero_point);
+    memcpy(dst + 4 * i, &y, sizeof y);
+  }
+}
 #endif

@@ -216,6 +216,16 @@ static inline uint8_t ei_quantize_f32_one(float x, float scale, int32_t zero_poi
 /* ei_quantize_f32_one over n floats, which need not be aligned. */
 void ei_quantize_f32(const void *in, uint8_t *out, size_t n, float scale, int32_t zero_point, bool is_signed);
 
+/* DEQUANTIZE of one 8-bit value: (q - zero_point) * scale in double, rounded
+ * once to float (the double product of a float and a 9-bit integer is exact).
+ * With scale 1 and zero point 0 it is CAST to float32. */
+static inline float ei_dequantize_q8_one(int32_t q, float scale, int32_t zero_point) {
+  return (float)((double)scale * (q - zero_point));
+}
+
+/* ei_dequantize_q8_one over n bytes; the floats at out need not be aligned. */
+void ei_dequantize_q8(const uint8_t *in, void *out, size_t n, float scale, int32_t zero_point, bool is_signed);
+
 /* Adds the bias to an accumulator, requantizes, offsets and clamps: the
  * 8-bit output byte for channel c. Sums wrap modulo 2^32 like the reference's
  * int32 arithmetic. */

@@ -5,7 +5,7 @@
  * float32 it is TFLite's AffineQuantize: round(x / scale) in float, ties away
  * from zero, plus the zero point, saturated to the output type.
  * DEQUANTIZE (int8/uint8 -> float32) is (q - zero_point) * scale, rounded once
- * to float. DEQUANTIZE of float16 (how converters store float weights at half
+ * to float (ei_dequantize_q8). DEQUANTIZE of float16 (how converters store float weights at half
  * size) widens exactly; a constant input is widened once at prepare into a
  * buffer of the op's own, and the output becomes a constant: it takes no arena
  * bytes, later ops see constant weights, and eval does nothing. */
@@ -88,7 +88,7 @@ const ei_op_kernel ei_op_quantize = {"QUANTIZE", prepare, eval};
 /* ---- DEQUANTIZE ---- */
 
 typedef struct {
-  double scale;
+  float scale;
   int32_t zero_point;
   bool is_signed;
 } dequantize_params;
@@ -141,9 +141,7 @@ static ei_status eval_dequantize(ei_graph *g, ei_node *n) {
     if (!in->is_const) widen_f16(in->data, out, count); /* a constant input was folded at prepare */
     return EI_OK;
   }
-  /* The double product of a float scale and a 9-bit integer is exact: one rounding. */
-  for (size_t i = 0; i < count; ++i)
-    ei_put_f32(out + 4 * i, (float)(p->scale * (ei_load_q8(in->data + i, p->is_signed) - p->zero_point)));
+  ei_dequantize_q8(in->data, out, count, p->scale, p->zero_point, p->is_signed);
   return EI_OK;
 }
 

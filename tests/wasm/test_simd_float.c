@@ -248,6 +248,37 @@ static void test_quantize(int index) {
   }
 }
 
+/* DEQUANTIZE 8 bits -> float32 (and CAST, scale 1 and zero point 0) against
+ * ei_dequantize_q8_one, written at an odd offset (unaligned floats), with
+ * scales whose products are subnormal, overflow or round at a tie's edge. */
+static void test_dequantize(int index) {
+  const size_t n = (size_t)range(1, 70);
+  const bool is_signed = next() % 2;
+  static const float scales[] = {1.0f, 1e-45f, 3e-39f, 3e38f, 1.0f / 255, 0.0078125f, 0.3333333f};
+  const float scale = next() % 2 ? scales[next() % 7] : uniform(1e-6f, 10.0f);
+  const int32_t zp = scale == 1.0f && next() % 2 ? 0 : is_signed ? range(-128, 127) : range(0, 255);
+  uint8_t q[70], bytes[4 * 70 + 1];
+  float want[70], got[70];
+  for (size_t i = 0; i < n; ++i) {
+    q[i] = (uint8_t)(next() % 3 == 0 ? (next() % 2 ? 0x80 : 0x7f) : next());
+    want[i] = ei_dequantize_q8_one(ei_load_q8(q + i, is_signed), scale, zp);
+  }
+  ei_dequantize_q8(q, bytes + 1, n, scale, zp, is_signed);
+  memcpy(got, bytes + 1, 4 * n);
+  char config[80];
+  snprintf(config, sizeof config, "n %zu, scale %g, zp %d, %s", n, (double)scale, zp, is_signed ? "int8" : "uint8");
+  ++cases;
+  if (memcmp(want, got, 4 * n)) {
+    for (size_t i = 0; i < n; ++i)
+      if (memcmp(want + i, got + i, 4)) {
+        printf("FAIL dequantize case %d (%s): element %zu, q %d: want %a, got %a\n", index, config, i, q[i],
+               (double)want[i], (double)got[i]);
+        break;
+      }
+    ++failures;
+  }
+}
+
 int main(void) {
   seed(2024);
   for (int i = 0; i < 3000; ++i) test_conv(i);
@@ -255,6 +286,7 @@ int main(void) {
   for (int i = 0; i < 2000; ++i) test_pool(i);
   for (int i = 0; i < 2000; ++i) test_elementwise(i);
   for (int i = 0; i < 20000; ++i) test_quantize(i);
+  for (int i = 0; i < 20000; ++i) test_dequantize(i);
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
 #else
