@@ -7,7 +7,9 @@
  * sum (x - x_zp) w' = sum x w' - x_zp sum w'. The kernels read int16 rows of
  * scratch: a 1x1, stride-1 convolution widens input rows; any other shape
  * widens each receptive field into a row (im2col), with padding positions set
- * to x_zp so they add 0.
+ * to x_zp so they add 0. A block whose requantization takes one rounding has
+ * each channel's w' and bias packed times a power of two (see
+ * requant_wasmsimd.h, ei_simd_scale_block).
  *
  * Microkernel 4x8c2: four pixels times eight channels, with the channels in
  * the lanes, so nothing is reduced at the end. Weights are packed per block of

@@ -7,9 +7,11 @@
  * i32x4.dot_i16x8 adds x_a * w_a + x_b * w_b per channel, with the int16
  * weights w' = w - w_zp packed [tap pair][channel][2]; an odd last tap pairs
  * with zero weights. The input zero point is folded into the bias:
- * sum (x - x_zp) w' = sum x w' - x_zp sum w'. A tap's input is the pixel's
- * window origin plus an offset: the same offsets serve every pixel whose window
- * lies inside the image, and each border pixel gets its own, where a tap
+ * sum (x - x_zp) w' = sum x w' - x_zp sum w'; as in conv_q8_wasmsimd.c, a
+ * group's w' and bias may be packed times a power of two per channel. A tap's
+ * input is the pixel's window origin plus an offset: the same offsets serve
+ * every pixel whose window lies inside the image, and each border pixel gets
+ * its own, where a tap
  * outside the image points at a row of x_zp bytes, so it adds 0 (the reference
  * skips it); all pixels then run the same loop. Channels are padded to a
  * multiple of 8 with zero weights, so a pixel's last group may read up to 7
