@@ -298,9 +298,23 @@ static void run_byte_table_block(const ei_byte_table *t, const ei_broadcast_bloc
   const size_t *ts = small_is_1 ? w->stride1 : w->stride2, *ls = small_is_1 ? w->stride2 : w->stride1;
   const size_t t_outer = ts[r - 2] * 256, t_inner = ts[r - 1] * 256;
   const size_t l_outer = ls[r - 2], l_inner = ls[r - 1];
-  for (size_t i = 0; i < w->dims[r - 2]; ++i) {
+  const size_t rows = w->dims[r - 2], cols = w->dims[r - 1];
+  if (cols < 8) {
+    /* Short rows (a per-channel constant over 3 channels): column by column,
+     * down the rows, so that the loop runs long. */
+    for (size_t j = 0; j < cols; ++j) {
+      const uint8_t *trow = table + j * t_inner, *l = large + j * l_inner;
+      uint8_t *o = out + j;
+      for (size_t i = 0; i < rows; ++i, trow += t_outer, l += l_outer, o += cols) *o = trow[*l];
+    }
+    return;
+  }
+  for (size_t i = 0; i < rows; ++i, out += cols) {
     const uint8_t *trow = table + i * t_outer, *lrow = large + i * l_outer;
-    for (size_t j = 0; j < w->dims[r - 1]; ++j) *out++ = trow[j * t_inner + lrow[j * l_inner]];
+    if (t_inner == 0 && l_inner == 1) /* one table row for a contiguous run (a scalar operand) */
+      for (size_t j = 0; j < cols; ++j) out[j] = trow[lrow[j]];
+    else
+      for (size_t j = 0; j < cols; ++j) out[j] = trow[j * t_inner + lrow[j * l_inner]];
   }
 }
 
