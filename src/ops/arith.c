@@ -150,13 +150,40 @@ static ei_status prepare_floor_div(ei_graph *g, ei_node *n) { return prepare(g, 
 
 /* ---- One element ---- */
 
-static uint8_t sub_q8(const arith_params *p, int32_t x1, int32_t x2) {
-  int32_t a = (x1 + p->offset1) * (1 << SUB_LEFT_SHIFT);
-  int32_t b = (x2 + p->offset2) * (1 << SUB_LEFT_SHIFT);
-  int32_t sa = ei_rounding_shift(ei_srdhm(a, p->mult1), -p->shift1);
-  int32_t sb = ei_rounding_shift(ei_srdhm(b, p->mult2), -p->shift2);
-  int32_t v = ei_rounding_shift(ei_srdhm(sa - sb, p->mult_out), -p->shift_out) + p->out_zero_point;
+/* An 8-bit SUB input offset, shifted left and rescaled to the common scale. */
+static int32_t sub_rescale(int32_t x, int32_t offset, int32_t mult, int shift) {
+  return ei_rounding_shift(ei_srdhm((x + offset) * (1 << SUB_LEFT_SHIFT), mult), -shift);
+}
+
+/* The output byte of a difference of rescaled inputs. */
+static uint8_t sub_finish(const arith_params *p, int32_t diff) {
+  int32_t v = ei_rounding_shift(ei_srdhm(diff, p->mult_out), -p->shift_out) + p->out_zero_point;
   return (uint8_t)ei_clamp(v, p->act_min, p->act_max);
+}
+
+static uint8_t sub_q8(const arith_params *p, int32_t x1, int32_t x2) {
+  return sub_finish(p, sub_rescale(x1, p->offset1, p->mult1, p->shift1) -
+                           sub_rescale(x2, p->offset2, p->mult2, p->shift2));
+}
+
+/* SUB's byte table (ei_build_byte_table's layout): each byte of the large
+ * operand is rescaled once, not once per element of the small one. */
+static void build_sub_table(const arith_params *p, const uint8_t *small, uint8_t *table) {
+  const bool small_is_1 = p->table.which == EI_TABLE_OF_INPUT1;
+  int32_t large[256];
+  for (int byte = 0; byte < 256; ++byte) {
+    const uint8_t stored = (uint8_t)byte;
+    const int32_t x = ei_load_q8(&stored, p->is_signed);
+    large[byte] = small_is_1 ? sub_rescale(x, p->offset2, p->mult2, p->shift2)
+                             : sub_rescale(x, p->offset1, p->mult1, p->shift1);
+  }
+  for (size_t e = 0; e < p->table.rows; ++e) {
+    const int32_t x = ei_load_q8(small + e, p->is_signed);
+    const int32_t s = small_is_1 ? sub_rescale(x, p->offset1, p->mult1, p->shift1)
+                                 : sub_rescale(x, p->offset2, p->mult2, p->shift2);
+    for (int byte = 0; byte < 256; ++byte)
+      table[e * 256 + (size_t)byte] = sub_finish(p, small_is_1 ? s - large[byte] : large[byte] - s);
+  }
 }
 
 /* x / 0 is rejected before any element is computed. */
@@ -205,10 +232,10 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
   }
 }
 
-/* One 8-bit result, as an ei_q8_pair_fn for the byte table. */
-static uint8_t q8_pair(const void *params, int32_t x1, int32_t x2) {
+/* One 8-bit MUL result, as an ei_q8_pair_fn for the byte table (SUB builds its own, build_sub_table). */
+static uint8_t mul_pair(const void *params, int32_t x1, int32_t x2) {
   const arith_params *p = params;
-  return p->op == OP_MUL ? ei_mul_q8_one(&p->mul, x1, x2) : sub_q8(p, x1, x2);
+  return ei_mul_q8_one(&p->mul, x1, x2);
 }
 
 static void run_block(const arith_params *p, const uint8_t *x1, const uint8_t *x2, uint8_t *out) {
@@ -243,8 +270,11 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     return EI_OK;
   }
   if (p->table.which != EI_NO_TABLE) {
-    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data, p->is_signed, q8_pair, p,
-                        n->scratch);
+    const uint8_t *small = p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data;
+    if (p->op == OP_SUB)
+      build_sub_table(p, small, n->scratch);
+    else
+      ei_build_byte_table(&p->table, small, p->is_signed, mul_pair, p, n->scratch);
     ei_run_byte_table(&p->table, &p->walk, n->scratch, a->data, b->data, out->data, total);
     return EI_OK;
   }
