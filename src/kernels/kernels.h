@@ -63,13 +63,20 @@ typedef struct {
 
 #define EI_ADD_LEFT_SHIFT 20
 
-static inline uint8_t ei_add_q8_one(const ei_add_params *p, int32_t x1, int32_t x2) {
-  int32_t a = (x1 + p->offset1) * (1 << EI_ADD_LEFT_SHIFT);
-  int32_t b = (x2 + p->offset2) * (1 << EI_ADD_LEFT_SHIFT);
-  int32_t sa = ei_rounding_shift(ei_srdhm(a, p->mult1), -p->shift1);
-  int32_t sb = ei_rounding_shift(ei_srdhm(b, p->mult2), -p->shift2);
-  int32_t sum = ei_rounding_shift(ei_srdhm(sa + sb, p->mult_out), -p->shift_out);
+/* One input of ADD (or SUB) offset, shifted left and rescaled to the common scale. */
+static inline int32_t ei_add_rescale(int32_t x, int32_t offset, int32_t mult, int shift) {
+  return ei_rounding_shift(ei_srdhm((x + offset) * (1 << EI_ADD_LEFT_SHIFT), mult), -shift);
+}
+
+/* The output byte of a sum (or difference) of rescaled inputs. */
+static inline uint8_t ei_add_finish(const ei_add_params *p, int32_t sum) {
+  sum = ei_rounding_shift(ei_srdhm(sum, p->mult_out), -p->shift_out);
   return (uint8_t)ei_clamp(sum + p->out_zero_point, p->act_min, p->act_max);
+}
+
+static inline uint8_t ei_add_q8_one(const ei_add_params *p, int32_t x1, int32_t x2) {
+  return ei_add_finish(p, ei_add_rescale(x1, p->offset1, p->mult1, p->shift1) +
+                              ei_add_rescale(x2, p->offset2, p->mult2, p->shift2));
 }
 
 /* 8-bit MUL: (x1 + offset1) * (x2 + offset2) requantized to the output. */
@@ -81,10 +88,14 @@ typedef struct {
   bool is_signed;
 } ei_mul_params;
 
-static inline uint8_t ei_mul_q8_one(const ei_mul_params *p, int32_t x1, int32_t x2) {
-  int32_t product = (x1 + p->offset1) * (x2 + p->offset2);
+/* The output byte of a product of offset inputs. */
+static inline uint8_t ei_mul_finish(const ei_mul_params *p, int32_t product) {
   int32_t v = ei_requantize(product, p->multiplier, p->shift) + p->out_zero_point;
   return (uint8_t)ei_clamp(v, p->act_min, p->act_max);
+}
+
+static inline uint8_t ei_mul_q8_one(const ei_mul_params *p, int32_t x1, int32_t x2) {
+  return ei_mul_finish(p, (x1 + p->offset1) * (x2 + p->offset2));
 }
 
 /* Element-wise MUL of two same-shape tensors of n elements. */

@@ -89,9 +89,15 @@ static ei_status eval_f32(const add_params *p, const float *x1, const float *x2,
   return EI_OK;
 }
 
-/* One 8-bit sum, as an ei_q8_pair_fn for the byte table. */
-static uint8_t add_pair(const void *params, int32_t x1, int32_t x2) {
-  return ei_add_q8_one(&((const add_params *)params)->k, x1, x2);
+/* ADD for the byte table: each input rescaled, then the sum's output byte. */
+static int32_t add_input(const void *params, int operand, int32_t x) {
+  const ei_add_params *k = &((const add_params *)params)->k;
+  return operand == 1 ? ei_add_rescale(x, k->offset1, k->mult1, k->shift1)
+                      : ei_add_rescale(x, k->offset2, k->mult2, k->shift2);
+}
+
+static uint8_t add_finish(const void *params, int32_t a, int32_t b) {
+  return ei_add_finish(&((const add_params *)params)->k, a + b);
 }
 
 static ei_status eval(ei_graph *g, ei_node *n) {
@@ -107,8 +113,8 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     return EI_OK;
   }
   if (p->table.which != EI_NO_TABLE) {
-    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? x1 : x2, p->k.is_signed, add_pair, p,
-                        n->scratch);
+    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? x1 : x2, p->k.is_signed, add_input,
+                        add_finish, p, n->scratch);
     ei_run_byte_table(&p->table, &p->walk, n->scratch, x1, x2, out, total);
     return EI_OK;
   }

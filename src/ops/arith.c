@@ -1,8 +1,9 @@
 /* arith.c — MUL, SUB, DIV and FLOOR_DIV, with numpy-style broadcasting.
  *
  * 8-bit MUL: (x1 - zp1) * (x2 - zp2) times one multiplier s1*s2/s_out, plus zp_out.
- * 8-bit SUB: ADD's rescaling (see add.c): both inputs offset and shifted left by
- *   20 bits, scaled to twice the larger input scale, subtracted, scaled to the output.
+ * 8-bit SUB: ADD's rescaling (see add.c, ei_add_params): both inputs offset and
+ *   shifted left by 20 bits, scaled to twice the larger input scale, subtracted,
+ *   scaled to the output.
  *   TFLM computes those multipliers from float quotients for int8; TFLite's uint8
  *   reference from double ones. Each is followed here.
  * int32 and float32: the plain operation, then the fused activation clamp
@@ -18,7 +19,6 @@
 
 enum { OPT_MUL = 21, OPT_SUB = 28, OPT_DIV = 29, OPT_FLOOR_DIV = 65 }; /* BuiltinOptions tags */
 enum { ACTIVATION = 0 };                /* MulOptions, SubOptions, DivOptions */
-enum { SUB_LEFT_SHIFT = 20 };
 
 typedef enum { OP_MUL, OP_SUB, OP_DIV, OP_FLOOR_DIV } arith_op;
 
@@ -31,12 +31,10 @@ typedef struct {
   /* int32 / float32 fused activation. */
   int32_t act_min, act_max;
   float fact_min, fact_max;
-  /* 8-bit: offsets are negated zero points; MUL uses mul, SUB the rest. */
+  /* 8-bit: MUL uses mul; SUB uses ADD's rescaling, the difference in place of the sum. */
   bool is_signed, same_shape;
   ei_mul_params mul;
-  int32_t offset1, offset2, out_zero_point;
-  int32_t mult1, mult2, mult_out;
-  int shift1, shift2, shift_out;
+  ei_add_params sub;
 } arith_params;
 
 static const char *op_name(arith_op op) {
@@ -59,31 +57,32 @@ static ei_status prepare_q8(ei_graph *g, const ei_node *n, const ei_tensor *a, c
       (s = ei_activation(g, n, act, out, &p->act_min, &p->act_max)))
     return s;
   p->is_signed = a->type == EI_INT8;
-  p->offset1 = -a->q.zero_point;
-  p->offset2 = -b->q.zero_point;
-  p->out_zero_point = out->q.zero_point;
+  /* Offsets are negated zero points. */
   if (p->op == OP_MUL) {
     double m = (double)a->q.scale * (double)b->q.scale / (double)out->q.scale;
-    p->mul = (ei_mul_params){.offset1 = p->offset1, .offset2 = p->offset2, .out_zero_point = p->out_zero_point,
-                             .act_min = p->act_min, .act_max = p->act_max, .is_signed = p->is_signed};
+    p->mul = (ei_mul_params){.offset1 = -a->q.zero_point, .offset2 = -b->q.zero_point,
+                             .out_zero_point = out->q.zero_point, .act_min = p->act_min, .act_max = p->act_max,
+                             .is_signed = p->is_signed};
     return ei_multiplier(g, n, m, &p->mul.multiplier, &p->mul.shift);
   }
+  ei_add_params *k = &p->sub;
+  *k = (ei_add_params){.offset1 = -a->q.zero_point, .offset2 = -b->q.zero_point, .out_zero_point = out->q.zero_point,
+                       .act_min = p->act_min, .act_max = p->act_max, .is_signed = p->is_signed};
   double m1, m2, m_out;
   if (p->is_signed) { /* TFLM: float quotients, widened */
     const float twice_max = 2 * (a->q.scale < b->q.scale ? b->q.scale : a->q.scale);
     m1 = (double)(a->q.scale / twice_max);
     m2 = (double)(b->q.scale / twice_max);
-    m_out = (double)(twice_max / ((1 << SUB_LEFT_SHIFT) * out->q.scale));
+    m_out = (double)(twice_max / ((1 << EI_ADD_LEFT_SHIFT) * out->q.scale));
   } else { /* TFLite uint8: double quotients */
     const double twice_max = 2 * (double)(a->q.scale < b->q.scale ? b->q.scale : a->q.scale);
     m1 = (double)a->q.scale / twice_max;
     m2 = (double)b->q.scale / twice_max;
-    m_out = twice_max / ((1 << SUB_LEFT_SHIFT) * (double)out->q.scale);
+    m_out = twice_max / ((1 << EI_ADD_LEFT_SHIFT) * (double)out->q.scale);
   }
-  if ((s = below_one(g, n, m1, &p->mult1, &p->shift1)) ||
-      (s = below_one(g, n, m2, &p->mult2, &p->shift2)))
+  if ((s = below_one(g, n, m1, &k->mult1, &k->shift1)) || (s = below_one(g, n, m2, &k->mult2, &k->shift2)))
     return s;
-  return below_one(g, n, m_out, &p->mult_out, &p->shift_out);
+  return below_one(g, n, m_out, &k->mult_out, &k->shift_out);
 }
 
 static ei_status prepare(ei_graph *g, ei_node *n, arith_op op) {
@@ -150,40 +149,10 @@ static ei_status prepare_floor_div(ei_graph *g, ei_node *n) { return prepare(g, 
 
 /* ---- One element ---- */
 
-/* An 8-bit SUB input offset, shifted left and rescaled to the common scale. */
-static int32_t sub_rescale(int32_t x, int32_t offset, int32_t mult, int shift) {
-  return ei_rounding_shift(ei_srdhm((x + offset) * (1 << SUB_LEFT_SHIFT), mult), -shift);
-}
-
-/* The output byte of a difference of rescaled inputs. */
-static uint8_t sub_finish(const arith_params *p, int32_t diff) {
-  int32_t v = ei_rounding_shift(ei_srdhm(diff, p->mult_out), -p->shift_out) + p->out_zero_point;
-  return (uint8_t)ei_clamp(v, p->act_min, p->act_max);
-}
-
 static uint8_t sub_q8(const arith_params *p, int32_t x1, int32_t x2) {
-  return sub_finish(p, sub_rescale(x1, p->offset1, p->mult1, p->shift1) -
-                           sub_rescale(x2, p->offset2, p->mult2, p->shift2));
-}
-
-/* SUB's byte table (ei_build_byte_table's layout): each byte of the large
- * operand is rescaled once, not once per element of the small one. */
-static void build_sub_table(const arith_params *p, const uint8_t *small, uint8_t *table) {
-  const bool small_is_1 = p->table.which == EI_TABLE_OF_INPUT1;
-  int32_t large[256];
-  for (int byte = 0; byte < 256; ++byte) {
-    const uint8_t stored = (uint8_t)byte;
-    const int32_t x = ei_load_q8(&stored, p->is_signed);
-    large[byte] = small_is_1 ? sub_rescale(x, p->offset2, p->mult2, p->shift2)
-                             : sub_rescale(x, p->offset1, p->mult1, p->shift1);
-  }
-  for (size_t e = 0; e < p->table.rows; ++e) {
-    const int32_t x = ei_load_q8(small + e, p->is_signed);
-    const int32_t s = small_is_1 ? sub_rescale(x, p->offset1, p->mult1, p->shift1)
-                                 : sub_rescale(x, p->offset2, p->mult2, p->shift2);
-    for (int byte = 0; byte < 256; ++byte)
-      table[e * 256 + (size_t)byte] = sub_finish(p, small_is_1 ? s - large[byte] : large[byte] - s);
-  }
+  const ei_add_params *k = &p->sub;
+  return ei_add_finish(k, ei_add_rescale(x1, k->offset1, k->mult1, k->shift1) -
+                              ei_add_rescale(x2, k->offset2, k->mult2, k->shift2));
 }
 
 /* x / 0 is rejected before any element is computed. */
@@ -232,10 +201,19 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
   }
 }
 
-/* One 8-bit MUL result, as an ei_q8_pair_fn for the byte table (SUB builds its own, build_sub_table). */
-static uint8_t mul_pair(const void *params, int32_t x1, int32_t x2) {
+/* MUL and SUB for the byte table: each input offset (MUL) or rescaled
+ * (SUB), then the product's or the difference's output byte. */
+static int32_t q8_input(const void *params, int operand, int32_t x) {
   const arith_params *p = params;
-  return ei_mul_q8_one(&p->mul, x1, x2);
+  const ei_add_params *k = &p->sub;
+  if (p->op == OP_MUL) return x + (operand == 1 ? p->mul.offset1 : p->mul.offset2);
+  return operand == 1 ? ei_add_rescale(x, k->offset1, k->mult1, k->shift1)
+                      : ei_add_rescale(x, k->offset2, k->mult2, k->shift2);
+}
+
+static uint8_t q8_finish(const void *params, int32_t a, int32_t b) {
+  const arith_params *p = params;
+  return p->op == OP_MUL ? ei_mul_finish(&p->mul, a * b) : ei_add_finish(&p->sub, a - b);
 }
 
 static void run_block(const arith_params *p, const uint8_t *x1, const uint8_t *x2, uint8_t *out) {
@@ -270,11 +248,8 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     return EI_OK;
   }
   if (p->table.which != EI_NO_TABLE) {
-    const uint8_t *small = p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data;
-    if (p->op == OP_SUB)
-      build_sub_table(p, small, n->scratch);
-    else
-      ei_build_byte_table(&p->table, small, p->is_signed, mul_pair, p, n->scratch);
+    ei_build_byte_table(&p->table, p->table.which == EI_TABLE_OF_INPUT1 ? a->data : b->data, p->is_signed, q8_input,
+                        q8_finish, p, n->scratch);
     ei_run_byte_table(&p->table, &p->walk, n->scratch, a->data, b->data, out->data, total);
     return EI_OK;
   }

@@ -275,20 +275,6 @@ void ei_choose_byte_table(ei_node *n, const ei_tensor *a, const ei_tensor *b, co
   ei_request_scratch(n, small * 256);
 }
 
-/* table[e * 256 + byte]: the result for element e of the small operand and a
- * large-operand value stored as `byte`, in the operands' order. */
-void ei_build_byte_table(const ei_byte_table *t, const uint8_t *small, bool is_signed, ei_q8_pair_fn f,
-                         const void *params, uint8_t *table) {
-  for (size_t e = 0; e < t->rows; ++e) {
-    const int32_t s = ei_load_q8(small + e, is_signed);
-    for (int byte = 0; byte < 256; ++byte) {
-      const uint8_t stored = (uint8_t)byte;
-      const int32_t x = ei_load_q8(&stored, is_signed);
-      table[e * 256 + (size_t)byte] = t->which == EI_TABLE_OF_INPUT1 ? f(params, s, x) : f(params, x, s);
-    }
-  }
-}
-
 /* One block; table points at the row of the small operand's first element in
  * this block, large at the large operand's. */
 static void run_byte_table_block(const ei_byte_table *t, const ei_broadcast_blocks *w, const uint8_t *table,

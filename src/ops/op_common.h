@@ -83,7 +83,8 @@ static inline void ei_broadcast_next_block(const ei_broadcast_blocks *w, size_t 
 /* ---- 8-bit binary ops where one operand has few elements ----
  * (a per-channel constant, a scalar): every output is
  * table[small_element * 256 + large_byte], built per eval from the op's own
- * arithmetic for one pair of values. */
+ * arithmetic, which takes the form finish(input(1, x1), input(2, x2)): each
+ * operand value goes through `input` once, each pair through `finish`. */
 enum { EI_NO_TABLE, EI_TABLE_OF_INPUT1, EI_TABLE_OF_INPUT2 };
 
 typedef struct {
@@ -91,15 +92,34 @@ typedef struct {
   size_t rows; /* elements of the small operand */
 } ei_byte_table;
 
-/* The result for the values x1, x2 of the two operands. */
-typedef uint8_t (*ei_q8_pair_fn)(const void *params, int32_t x1, int32_t x2);
+/* What operand 1 or 2 contributes for its value x, and the result for the
+ * contributions a, b of operands 1 and 2. */
+typedef int32_t (*ei_q8_input_fn)(const void *params, int operand, int32_t x);
+typedef uint8_t (*ei_q8_finish_fn)(const void *params, int32_t a, int32_t b);
 
 /* A table when building it (256 entries per element of the small operand)
  * costs at most half of computing the outputs directly; requests the scratch. */
 void ei_choose_byte_table(ei_node *n, const ei_tensor *a, const ei_tensor *b, const ei_tensor *out,
                           ei_byte_table *t);
-void ei_build_byte_table(const ei_byte_table *t, const uint8_t *small, bool is_signed, ei_q8_pair_fn f,
-                         const void *params, uint8_t *table);
+/* table[e * 256 + byte]: the result for element e of the small operand and a
+ * large-operand value stored as `byte`, in the operands' order. Inline, so
+ * that each op's input and finish are inlined into its loops. */
+static inline void ei_build_byte_table(const ei_byte_table *t, const uint8_t *small, bool is_signed,
+                                       ei_q8_input_fn input, ei_q8_finish_fn finish, const void *params,
+                                       uint8_t *table) {
+  const bool small_is_1 = t->which == EI_TABLE_OF_INPUT1;
+  int32_t large[256]; /* each byte's contribution, once rather than once per row */
+  for (int byte = 0; byte < 256; ++byte) {
+    const uint8_t stored = (uint8_t)byte;
+    large[byte] = input(params, small_is_1 ? 2 : 1, ei_load_q8(&stored, is_signed));
+  }
+  for (size_t e = 0; e < t->rows; ++e) {
+    const int32_t s = input(params, small_is_1 ? 1 : 2, ei_load_q8(small + e, is_signed));
+    for (int byte = 0; byte < 256; ++byte)
+      table[e * 256 + (size_t)byte] = small_is_1 ? finish(params, s, large[byte]) : finish(params, large[byte], s);
+  }
+}
+
 /* Every block of w by lookup: x1, x2 are the operands, out the output. */
 void ei_run_byte_table(const ei_byte_table *t, const ei_broadcast_blocks *w, const uint8_t *table,
                        const uint8_t *x1, const uint8_t *x2, uint8_t *out, size_t total);
