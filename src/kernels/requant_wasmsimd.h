@@ -122,20 +122,20 @@ static inline int32_t ei_max_input_magnitude(int32_t in_offset, bool is_signed) 
 }
 
 /* Requantized lanes plus the zero point (not yet clamped) of accumulators
- * acc2 = 2 * acc whose channels share the exponent -n: rounding is
- * ei_simd_one_rounding(n, 0, zp) in both 64-bit lanes. */
-static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
-  const v128_t v = wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding, rounding), wasm_i32x4_shr(acc2, 31));
-  return wasm_i32x4_shr(v, n);
-}
-
-/* The same when the exponents -(n - d) differ by lane: acc2 holds each lane's
+ * whose exponents -(n - d) may differ by lane: acc2 holds each lane's
  * acc * 2^(d+1), rounding_lo/hi lanes 0, 1 and 2, 3's
  * ei_simd_one_rounding(n, d, zp), and sign_step each lane's -2^d. */
 static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
                                           v128_t sign_step, int n) {
   const v128_t sign = wasm_v128_and(wasm_i32x4_shr(acc2, 31), sign_step);
   return wasm_i32x4_shr(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), sign), n);
+}
+
+/* The same when every lane's exponent is -n (d = 0): acc2 = 2 * acc, one
+ * rounding ei_simd_one_rounding(n, 0, zp) in both 64-bit lanes, and the
+ * sign step -1 (the AND with it folds away). */
+static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
+  return ei_requant_scaled_x4(acc2, multiplier, rounding, rounding, wasm_i32x4_const_splat(-1), n);
 }
 
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
