@@ -7,7 +7,7 @@
 // build/camera/astronaut.png (`make build/camera/astronaut.y4m`).
 //
 //   node bench/browser.js [--json] [--runs N] [--warmup-ms N] [--no-peer] [--models a,b]
-//                         [--no-face | --face-only]
+//                         [--no-face | --face-only] [--profile]
 //
 // The page is made cross-origin isolated (COOP/COEP headers added on the way), which gives
 // performance.now() a 5 µs resolution instead of 100 µs: the small models run in < 1 ms.
@@ -20,7 +20,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.js';
 import { startServer } from '../scripts/serve.js';
 import { DEFAULT_RUNS, DEFAULT_WARMUP_MS, RANDOM_SEED } from './core.js';
-import { formatTable, jsonLine } from './format.js';
+import { formatProfile, formatTable, jsonLine } from './format.js';
 import { BENCH_MODELS, REPO, SHARED, modelFiles, peerFiles } from './node.js';
 
 const ISOLATION_HEADERS = {
@@ -58,12 +58,12 @@ async function inFreshBrowser(serverUrl, what, fn, params) {
   }
 }
 
-async function benchInBrowser(serverUrl, name, { runs, warmupMs, peer }) {
+async function benchInBrowser(serverUrl, name, { runs, warmupMs, peer, profile }) {
   const { model, input } = modelFiles(name);
   const params = {
     model: urlPath('/shared/', SHARED, model),
     input: input ? urlPath('/shared/', SHARED, input) : null,
-    runs, warmupMs, peer,
+    runs, warmupMs, peer, profile,
   };
   const { browser, result: { result, log } } = await inFreshBrowser(serverUrl, name, 'runBench', params);
   for (const line of log) process.stderr.write(`bench-browser ${name}: ${line}\n`);
@@ -124,7 +124,7 @@ async function main(argv) {
     options: {
       json: { type: 'boolean' }, runs: { type: 'string' }, 'warmup-ms': { type: 'string' },
       'no-peer': { type: 'boolean' }, models: { type: 'string' }, 'no-face': { type: 'boolean' },
-      'face-only': { type: 'boolean' },
+      'face-only': { type: 'boolean' }, profile: { type: 'boolean' },
     },
   });
   const runs = values.runs ? Number(values.runs) : DEFAULT_RUNS;
@@ -140,7 +140,7 @@ async function main(argv) {
   try {
     for (const name of names) {
       const load = loadavg();
-      const { browser, result } = await benchInBrowser(server.url, name, { runs, warmupMs, peer });
+      const { browser, result } = await benchInBrowser(server.url, name, { runs, warmupMs, peer, profile: values.profile });
       const row = {
         model: name,
         input: modelFiles(name).input ? 'xs1.in.bin' : `random(seed=${RANDOM_SEED})`,
@@ -153,6 +153,7 @@ async function main(argv) {
       results.push(row);
     }
     if (!values.json && results.length > 0) for (const line of formatTable(results)) console.log(line);
+    if (!values.json) for (const r of results) if (r.profile) for (const line of formatProfile(r.profile)) console.log(line);
     if (!values['no-face']) {
       const face = await benchFaceInBrowser(server.url, { runs, warmupMs, peer });
       if (values.json) console.log(jsonLine({ ...face, load_avg: loadavg().map((x) => Number(x.toFixed(2))) }));
