@@ -56,6 +56,18 @@ static size_t block_bytes(const ei_conv_params *p) {
   return sizeof(block_header) + (size_t)padded_k(p) * block_channels(p) * sizeof(int16_t);
 }
 
+/* The packed weights' sizes, computed once per call and passed down: read
+ * from p, they would be reloaded and recomputed (a multiply and a divide) for
+ * every block, since a uint8_t output store may alias p. */
+typedef struct {
+  int padded_k, blocks, out_c;
+  size_t block_bytes;
+} packed_layout;
+
+static packed_layout layout_of(const ei_conv_params *p) {
+  return (packed_layout){padded_k(p), channel_blocks(p), p->out_c, block_bytes(p)};
+}
+
 static bool direct_rows(const ei_conv_params *p) {
   return p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 0 &&
          p->pad_left == 0 && p->k_c == p->in_c;
@@ -137,11 +149,12 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
 
 /* MR rows times all channel blocks; rows at or past `rows` are computed on a
  * duplicate of the last row and not stored. */
-static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, const int16_t *const x16[MR],
-                                                            uint8_t *const out[MR], int rows, bool is_signed) {
-  const int kblocks = padded_k(p) / KB;
+static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, packed_layout L,
+                                                            const int16_t *const x16[MR], uint8_t *const out[MR],
+                                                            int rows, bool is_signed) {
+  const int kblocks = L.padded_k / KB;
   const uint8_t *block = p->packed;
-  for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
+  for (int nb = 0; nb < L.blocks; ++nb, block += L.block_bytes) {
     const block_header *h = (const block_header *)block;
     const int16_t *w = (const int16_t *)(block + sizeof *h);
     v128_t acc[MR][NR];
@@ -155,7 +168,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
         for (int r = 0; r < MR; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
       }
     }
-    const int n = p->out_c - nb * NR < NR ? p->out_c - nb * NR : NR;
+    const int n = L.out_c - nb * NR < NR ? L.out_c - nb * NR : NR;
     if (!h->scales.simd_ok) {
       /* A channel's multiplier is outside the SIMD range: requantize this
        * block with the reference arithmetic (the folded bias already holds
@@ -209,11 +222,12 @@ static inline __attribute__((always_inline)) void finish_rows_c2(const ei_conv_p
 
 /* 4x8c2: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
-static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, const int16_t *const x16[MR2],
-                                                               uint8_t *const out[MR2], int rows, bool is_signed) {
-  const int Kp = padded_k(p);
+static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, packed_layout L,
+                                                               const int16_t *const x16[MR2], uint8_t *const out[MR2],
+                                                               int rows, bool is_signed) {
+  const int Kp = L.padded_k;
   const uint8_t *block = p->packed;
-  for (int nb = 0; nb < channel_blocks(p); ++nb, block += block_bytes(p)) {
+  for (int nb = 0; nb < L.blocks; ++nb, block += L.block_bytes) {
     const block_header *h = (const block_header *)block;
     const int16_t *w = (const int16_t *)(block + sizeof *h);
     v128_t acc[MR2][2];
@@ -232,7 +246,7 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       C2_STEP(2);
       C2_STEP(3);
     }
-    const int n = p->out_c - nb * NR2 < NR2 ? p->out_c - nb * NR2 : NR2;
+    const int n = L.out_c - nb * NR2 < NR2 ? L.out_c - nb * NR2 : NR2;
     if (!h->scales.simd_ok) {
       int32_t sums[MR2][NR2];
       for (int r = 0; r < MR2; ++r) {
@@ -312,6 +326,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t M = (size_t)p->batches * p->out_h * p->out_w;
   const size_t K = (size_t)reduction_size(p), stride = row_elements(p);
   const bool c2 = tile_4x8(p);
+  const packed_layout L = layout_of(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
   int b = 0, oy = 0, ox = 0; /* the next pixel to widen, counted (dividing m costs more than widening it) */
@@ -327,7 +342,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       x16[r] = rows16 + (size_t)(r < rows ? r : rows - 1) * stride;
       if (r >= rows) continue;
       if (direct_rows(p)) {
-        widen(input + pix * K, rows16 + (size_t)r * stride, (size_t)padded_k(p), is_signed);
+        widen(input + pix * K, rows16 + (size_t)r * stride, (size_t)L.padded_k, is_signed);
       } else {
         im2col_row(p, input, b, oy, ox, rows16 + (size_t)r * stride, is_signed);
         if (++ox == p->out_w) {
@@ -337,9 +352,9 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       }
     }
     if (c2)
-      gemm_rows_c2(p, x16, out, rows, is_signed);
+      gemm_rows_c2(p, L, x16, out, rows, is_signed);
     else
-      gemm_rows(p, x16, out, rows, is_signed);
+      gemm_rows(p, L, x16, out, rows, is_signed);
   }
 }
 
