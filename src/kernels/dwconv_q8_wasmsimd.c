@@ -114,16 +114,16 @@ static inline __attribute__((always_inline)) void add_tap_pair(v128_t *acc_lo, v
   *acc_hi = wasm_i32x4_add(*acc_hi, wasm_i32x4_dot_i16x8(hi, wasm_v128_load(w + 4 * 2)));
 }
 
-/* Adds the taps of pixels a and b, whose inputs are origin + offsets[t] (at
- * channel offset c), one pair of taps per step. The pairs are not unrolled:
+/* Adds the `taps` (padded_taps) taps of pixels a and b, whose inputs are
+ * origin + offsets[t] (at channel offset c), one pair of taps per step. The pairs are not unrolled:
  * V8 issues all of a step's loads first, and two pixels' inputs, the weights
  * and four accumulators then still fit its vector registers. SPLAT: the
  * depth multiplier is a multiple of 8 (a compile-time choice, so the loop
  * has no branch). */
 static inline __attribute__((always_inline)) void accumulate_two_pixels(
-    const ei_dwconv_params *p, const int16_t *w, uintptr_t origin_a, const uint32_t *offsets_a, uintptr_t origin_b,
+    int taps, const int16_t *w, uintptr_t origin_a, const uint32_t *offsets_a, uintptr_t origin_b,
     const uint32_t *offsets_b, v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
-  const uint32_t *const end_a = offsets_a + padded_taps(p);
+  const uint32_t *const end_a = offsets_a + taps;
   /* Pointers walk the tables (an index would cost V8 a multiply-add per load). */
 #pragma clang loop unroll(disable)
   for (; offsets_a != end_a; offsets_a += 2, offsets_b += 2, w += 2 * CB) {
@@ -137,9 +137,9 @@ static inline __attribute__((always_inline)) void accumulate_two_pixels(
 /* As accumulate_two_pixels for two pixels inside the image, `step` bytes
  * apart: they share the offsets. */
 static inline __attribute__((always_inline)) void accumulate_two_inner_pixels(
-    const ei_dwconv_params *p, const int16_t *w, uintptr_t origin, size_t step, const uint32_t *offsets,
-    v128_t *a_lo, v128_t *a_hi, v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
-  const uint32_t *const end = offsets + padded_taps(p);
+    int taps, const int16_t *w, uintptr_t origin, size_t step, const uint32_t *offsets, v128_t *a_lo, v128_t *a_hi,
+    v128_t *b_lo, v128_t *b_hi, bool splat, bool is_signed) {
+  const uint32_t *const end = offsets + taps;
 #pragma clang loop unroll(disable)
   for (; offsets != end; offsets += 2, w += 2 * CB) {
     const uint8_t *x0 = (const uint8_t *)(origin + offsets[0]), *x1 = (const uint8_t *)(origin + offsets[1]);
@@ -184,20 +184,22 @@ static inline __attribute__((always_inline)) void group_row(
     const ei_dwconv_params *p, const group_header *h, int n, uintptr_t row_origin, uintptr_t step, size_t c,
     const uint32_t *inner, const uint32_t *row_offsets, int ox_lo, int ox_hi, uint8_t *out, bool splat,
     bool is_signed, ei_rq_mode mode) {
-  const int C_out = out_channels(p), taps = padded_taps(p);
+  /* Locals, not p's fields: a uint8_t output store may alias p, which would
+   * have them reloaded and recomputed for every pixel. */
+  const int C_out = out_channels(p), taps = padded_taps(p), out_w = p->out_w;
   const int16_t *w = (const int16_t *)(h + 1);
   const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
 #define offsets_of(ox) ((ox) >= ox_lo && (ox) < ox_hi ? inner : row_offsets + (size_t)(ox) * taps)
   /* Two pixels at a time share the weight loads and the packing; an odd
    * last pixel is computed twice and stored once. */
-  for (int ox = 0; ox < p->out_w; ox += 2) {
-    const int ox_b = ox + 1 < p->out_w ? ox + 1 : ox;
+  for (int ox = 0; ox < out_w; ox += 2) {
+    const int ox_b = ox + 1 < out_w ? ox + 1 : ox;
     const uintptr_t origin_a = row_origin + ox * step + c, origin_b = row_origin + ox_b * step + c;
     v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
     if (ox >= ox_lo && ox_b < ox_hi && ox_b == ox + 1)
-      accumulate_two_inner_pixels(p, w, origin_a, step, inner, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
+      accumulate_two_inner_pixels(taps, w, origin_a, step, inner, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
     else
-      accumulate_two_pixels(p, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
+      accumulate_two_pixels(taps, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
                             splat, is_signed);
     ei_requant_store8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
                         ox_b != ox ? out + (size_t)ox_b * C_out : NULL, n, is_signed, mode);
