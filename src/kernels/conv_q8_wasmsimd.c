@@ -327,6 +327,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t K = (size_t)reduction_size(p), stride = row_elements(p);
   const bool c2 = tile_4x8(p);
   const packed_layout L = layout_of(p);
+  const bool direct = direct_rows(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
   int b = 0, oy = 0, ox = 0; /* the next pixel to widen, counted (dividing m costs more than widening it) */
@@ -338,10 +339,10 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
     uint8_t *out[MR_MAX];
     for (int r = 0; r < mr; ++r) {
       const size_t pix = m + (size_t)(r < rows ? r : rows - 1);
-      out[r] = output + pix * p->out_c;
+      out[r] = output + pix * L.out_c;
       x16[r] = rows16 + (size_t)(r < rows ? r : rows - 1) * stride;
       if (r >= rows) continue;
-      if (direct_rows(p)) {
+      if (direct) {
         widen(input + pix * K, rows16 + (size_t)r * stride, (size_t)L.padded_k, is_signed);
       } else {
         im2col_row(p, input, b, oy, ox, rows16 + (size_t)r * stride, is_signed);
