@@ -14,6 +14,9 @@ typedef struct {
   bool reduced[EI_MAX_RANK];
   size_t out_stride[EI_MAX_RANK]; /* output stride per input axis, 0 when reduced */
   size_t count;                   /* elements summed into each output */
+  /* When the reduced axes are adjacent (as H, W of NHWC), the input is
+   * [outer][count][inner] and the output [outer][inner]; else outer = 0. */
+  size_t outer, inner;
   int32_t in_zero_point, out_zero_point, multiplier;
   int shift;
   bool is_signed;
@@ -61,6 +64,16 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
     if (!p->reduced[i]) stride *= (size_t)in->dims[i];
   }
   if (p->count > INT32_MAX) return ei_fail(g, EI_UNSUPPORTED_OP, "too many elements to average");
+  int first = 0, last = in->rank - 1; /* the span of reduced axes */
+  while (first < in->rank && !p->reduced[first]) ++first;
+  while (last >= 0 && !p->reduced[last]) --last;
+  bool adjacent = first <= last;
+  for (int i = first; i <= last; ++i) adjacent = adjacent && p->reduced[i];
+  if (adjacent) {
+    p->outer = p->inner = 1;
+    for (int i = 0; i < first; ++i) p->outer *= (size_t)in->dims[i];
+    for (int i = last + 1; i < in->rank; ++i) p->inner *= (size_t)in->dims[i];
+  }
 
   int e;
   if ((s = ei_multiplier(g, n, (double)in->q.scale / (double)out->q.scale, &p->multiplier, &e))) return s;
@@ -82,17 +95,24 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   return ei_set_shape(g, out, out_rank, out_dims);
 }
 
-static ei_status eval(ei_graph *g, ei_node *n) {
-  const mean_params *p = n->params;
-  const ei_tensor *in = ei_input(g, n, 0);
-  ei_tensor *out = ei_output(g, n, 0);
-  const size_t n_out = ei_num_elements(out), n_in = ei_num_elements(in);
-  uint32_t *sum = (uint32_t *)n->scratch; /* int32 sums that wrap like the reference */
-  for (size_t i = 0; i < n_out; ++i) sum[i] = 0;
+/* sum[o][c] += x[o][r][c] over r < count: rows of `inner` elements, a loop
+ * the compiler vectorizes. */
+static void sum_adjacent(const mean_params *p, const uint8_t *x, uint32_t *sum) {
+  for (size_t o = 0; o < p->outer; ++o, sum += p->inner)
+    for (size_t r = 0; r < p->count; ++r, x += p->inner) {
+      if (p->is_signed)
+        for (size_t c = 0; c < p->inner; ++c) sum[c] += (uint32_t)(int32_t)(int8_t)x[c];
+      else
+        for (size_t c = 0; c < p->inner; ++c) sum[c] += x[c];
+    }
+}
+
+/* The same for any set of reduced axes: walks the input's index. */
+static void sum_any(const mean_params *p, const uint8_t *x, size_t n_in, uint32_t *sum) {
   int32_t index[EI_MAX_RANK] = {0};
   size_t at = 0;
   for (size_t i = 0; i < n_in; ++i) {
-    sum[at] += (uint32_t)ei_load_q8(in->data + i, p->is_signed);
+    sum[at] += (uint32_t)ei_load_q8(x + i, p->is_signed);
     for (int d = p->rank - 1; d >= 0; --d) {
       at += p->out_stride[d];
       if (++index[d] < p->in_dims[d]) break;
@@ -100,6 +120,19 @@ static ei_status eval(ei_graph *g, ei_node *n) {
       index[d] = 0;
     }
   }
+}
+
+static ei_status eval(ei_graph *g, ei_node *n) {
+  const mean_params *p = n->params;
+  const ei_tensor *in = ei_input(g, n, 0);
+  ei_tensor *out = ei_output(g, n, 0);
+  const size_t n_out = ei_num_elements(out);
+  uint32_t *sum = (uint32_t *)n->scratch; /* int32 sums that wrap like the reference */
+  for (size_t i = 0; i < n_out; ++i) sum[i] = 0;
+  if (p->outer > 0)
+    sum_adjacent(p, in->data, sum);
+  else
+    sum_any(p, in->data, ei_num_elements(in), sum);
   const int32_t qmin = p->is_signed ? -128 : 0, qmax = p->is_signed ? 127 : 255;
   for (size_t i = 0; i < n_out; ++i) {
     int32_t centered = (int32_t)(sum[i] - (uint32_t)p->in_zero_point * (uint32_t)p->count);
