@@ -31,4 +31,21 @@ void ei_resize_blend_row_u8_scalar(const float *top, const float *bottom, const 
 void ei_resize_blend_row_f32_scalar(const float *top, const float *bottom, const ei_resize_column *cols,
                                     size_t out_w, size_t depth, float *out);
 
+/* int8 tensors: one output row blended from source rows top and bottom with
+ * integer weights in 1/1024 units, as TFLite's integer reference: for each
+ * channel, v00 * (1024 - dy) * (1024 - dx) + v10 * dy * (1024 - dx)
+ * + v01 * (1024 - dy) * dx + v11 * dy * dx, rounded half away from zero to a
+ * multiple of 2^20. dy is the row's weight; dx is each column's. */
+typedef struct {
+  size_t lo, hi; /* where the column's two sources start, in elements of a row */
+  int32_t dx;
+} ei_resize_column_q10;
+
+void ei_resize_row_int8(const int8_t *top, const int8_t *bottom, int32_t dy, const ei_resize_column_q10 *cols,
+                        size_t out_w, size_t depth, int8_t *out);
+/* The scalar loop, which the SIMD build also uses for weights beyond
+ * [-512, 1536] (positions outside the image) and rows of < 8 channels. */
+void ei_resize_row_int8_scalar(const int8_t *top, const int8_t *bottom, int32_t dy,
+                               const ei_resize_column_q10 *cols, size_t out_w, size_t depth, int8_t *out);
+
 #endif

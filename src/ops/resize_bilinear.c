@@ -35,6 +35,7 @@ typedef struct {
   int32_t type;
   source *rows, *cols;
   ei_resize_column *blend_cols; /* float paths: cols as the blend kernel reads them */
+  ei_resize_column_q10 *int8_cols; /* int8 path: the same for its kernel */
 } resize_params;
 
 /* The source of output index `i` along one axis (ComputeInterpolationValues
@@ -116,7 +117,15 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   const size_t row_elems = (size_t)p->in_w * (size_t)p->depth;
   if (!integer && row_elems > EI_MAX_TENSOR_BYTES / (2 * sizeof(float)))
     return ei_fail(g, EI_UNSUPPORTED_OP, "input rows of %zu elements are too long", row_elems);
-  if (!integer) {
+  if (integer) {
+    p->int8_cols = ei_alloc(g, (size_t)p->out_w * sizeof *p->int8_cols);
+    if (!p->int8_cols) return g->status;
+    for (int32_t x = 0; x < p->out_w; ++x) {
+      const source *c = &p->cols[x];
+      p->int8_cols[x] = (ei_resize_column_q10){(size_t)c->lo * (size_t)p->depth, (size_t)c->hi * (size_t)p->depth,
+                                               c->pos - (1 << 10) * c->lo};
+    }
+  } else {
     ei_request_scratch(n, 2 * row_elems * sizeof(float));
     p->blend_cols = ei_alloc(g, (size_t)p->out_w * sizeof *p->blend_cols);
     if (!p->blend_cols) return g->status;
@@ -131,28 +140,6 @@ static ei_status prepare(ei_graph *g, ei_node *n) {
   }
   n->params = p;
   return EI_OK;
-}
-
-/* One int8 output: weights in 1/1024 units, products in int64. */
-static uint8_t blend_int8(const source *r, const source *c, int32_t v00, int32_t v10, int32_t v01,
-                          int32_t v11) {
-  const int64_t dy = r->pos - (1 << 10) * r->lo, dx = c->pos - (1 << 10) * c->lo;
-  const int64_t sum = v00 * ((1 << 10) - dy) * ((1 << 10) - dx) + v10 * dy * ((1 << 10) - dx) +
-                      v01 * ((1 << 10) - dy) * dx + v11 * dy * dx;
-  const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-  return (uint8_t)(int8_t)((sum + half) / (1 << 20));
-}
-
-/* One int8 output row: weights in 1/1024 units, products in int64. */
-static void int8_row(const resize_params *p, const source *r, const int8_t *top, const int8_t *bottom,
-                     uint8_t *out) {
-  const size_t depth = (size_t)p->depth;
-  for (int x = 0; x < p->out_w; ++x, out += depth) {
-    const source *c = &p->cols[x];
-    const size_t lo = (size_t)c->lo * depth, hi = (size_t)c->hi * depth;
-    for (size_t ch = 0; ch < depth; ++ch)
-      out[ch] = blend_int8(r, c, top[lo + ch], bottom[lo + ch], top[hi + ch], bottom[hi + ch]);
-  }
 }
 
 /* The reference's float blend of one output is, left to right,
@@ -192,7 +179,8 @@ static ei_status eval(ei_graph *g, ei_node *n) {
       const source *r = &p->rows[y];
       const uint8_t *top_row = image + (size_t)r->lo * row_bytes, *bottom_row = image + (size_t)r->hi * row_bytes;
       if (p->type == EI_INT8) {
-        int8_row(p, r, (const int8_t *)top_row, (const int8_t *)bottom_row, out);
+        ei_resize_row_int8((const int8_t *)top_row, (const int8_t *)bottom_row, r->pos - (1 << 10) * r->lo,
+                           p->int8_cols, (size_t)p->out_w, depth, (int8_t *)out);
       } else {
         weigh_rows(p, r, top_row, bottom_row, top, bottom);
         if (p->type == EI_UINT8)

@@ -1,8 +1,11 @@
-/* test_simd_resize.c — RESIZE_BILINEAR's SIMD128 float blend against its
- * scalar loop, bit for bit: depths around the 4-lane groups (the overlapping
- * last group), columns sharing or repeating sources, values beyond [0, 255]
- * so the uint8 clamp works on both ends, and negative zeros. Built with
- * -msimd128 and run in Node (make test-wasm). */
+/* test_simd_resize.c — RESIZE_BILINEAR's SIMD128 blends against their
+ * scalar loops, bit for bit. Float: depths around the 4-lane groups (the
+ * overlapping last group), columns sharing or repeating sources, values
+ * beyond [0, 255] so the uint8 clamp works on both ends, and negative zeros.
+ * int8: depths around the 8-lane groups, values at the int8 extremes, and
+ * weights from well outside [-512, 1536] (the scalar fallback) to its edges.
+ * Built with -msimd128 and run in Node (make test-wasm). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,38 @@ int main(void) {
         printf("FAIL resize blend: depth %zu, %zu -> %zu columns (case %d)\n", depth, in_w, out_w, cases);
       }
       free(top), free(bottom), free(cols), free(want8), free(got8), free(want), free(got);
+    }
+  }
+  static const size_t int8_depths[] = {1, 7, 8, 9, 15, 16, 17, 24, 33};
+  static const int32_t edge_weights[] = {-3000, -513, -512, 0, 1, 512, 1023, 1024, 1536, 1537, 4000};
+  for (size_t d = 0; d < sizeof int8_depths / sizeof int8_depths[0]; ++d) {
+    for (int rep = 0; rep < 40; ++rep, ++cases) {
+      const size_t depth = int8_depths[d], in_w = 1 + next() % 9, out_w = 1 + next() % 40;
+      /* A quarter of the cases: only extreme values and edge weights, whose
+       * sums overflow int32 beyond the SIMD range. */
+      const bool extreme = rep % 4 == 0;
+      int8_t *top = malloc(in_w * depth), *bottom = malloc(in_w * depth);
+      for (size_t i = 0; i < in_w * depth; ++i) {
+        top[i] = (int8_t)(!extreme && next() % 3 ? next() : next() % 2 ? 127 : -128);
+        bottom[i] = (int8_t)(!extreme && next() % 3 ? next() : next() % 2 ? 127 : -128);
+      }
+      ei_resize_column_q10 *cols = malloc(out_w * sizeof *cols);
+      for (size_t x = 0; x < out_w; ++x) {
+        const size_t lo = next() % in_w, hi = lo + 1 < in_w && next() % 4 ? lo + 1 : lo;
+        cols[x].lo = lo * depth;
+        cols[x].hi = hi * depth;
+        cols[x].dx = !extreme && next() % 3 ? (int32_t)(next() % 1025) : edge_weights[next() % 11];
+      }
+      const int32_t dy = !extreme && next() % 3 ? (int32_t)(next() % 1025) : edge_weights[next() % 11];
+      int8_t *want = malloc(out_w * depth), *got = malloc(out_w * depth);
+      ei_resize_row_int8_scalar(top, bottom, dy, cols, out_w, depth, want);
+      ei_resize_row_int8(top, bottom, dy, cols, out_w, depth, got);
+      if (memcmp(want, got, out_w * depth)) {
+        ++failures;
+        printf("FAIL resize int8: depth %zu, %zu -> %zu columns, dy %d (case %d)\n", depth, in_w, out_w, (int)dy,
+               cases);
+      }
+      free(top), free(bottom), free(cols), free(want), free(got);
     }
   }
   printf("resize blend: %d cases, %d failed\n", cases, failures);
