@@ -63,8 +63,11 @@ typedef struct {
 
 #define EI_ADD_LEFT_SHIFT 20
 
-/* One input of ADD (or SUB) offset, shifted left and rescaled to the common scale. */
-static inline int32_t ei_add_rescale(int32_t x, int32_t offset, int32_t mult, int shift) {
+/* Input `operand` (1 or 2) of ADD (or SUB) offset, shifted left and rescaled
+ * to the common scale. */
+static inline int32_t ei_add_rescale(const ei_add_params *p, int operand, int32_t x) {
+  const int32_t offset = operand == 1 ? p->offset1 : p->offset2, mult = operand == 1 ? p->mult1 : p->mult2;
+  const int shift = operand == 1 ? p->shift1 : p->shift2;
   return ei_rounding_shift(ei_srdhm((x + offset) * (1 << EI_ADD_LEFT_SHIFT), mult), -shift);
 }
 
@@ -75,8 +78,7 @@ static inline uint8_t ei_add_finish(const ei_add_params *p, int32_t sum) {
 }
 
 static inline uint8_t ei_add_q8_one(const ei_add_params *p, int32_t x1, int32_t x2) {
-  return ei_add_finish(p, ei_add_rescale(x1, p->offset1, p->mult1, p->shift1) +
-                              ei_add_rescale(x2, p->offset2, p->mult2, p->shift2));
+  return ei_add_finish(p, ei_add_rescale(p, 1, x1) + ei_add_rescale(p, 2, x2));
 }
 
 /* 8-bit MUL: (x1 + offset1) * (x2 + offset2) requantized to the output. */

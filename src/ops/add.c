@@ -91,9 +91,7 @@ static ei_status eval_f32(const add_params *p, const float *x1, const float *x2,
 
 /* ADD for the byte table: each input rescaled, then the sum's output byte. */
 static int32_t add_input(const void *params, int operand, int32_t x) {
-  const ei_add_params *k = &((const add_params *)params)->k;
-  return operand == 1 ? ei_add_rescale(x, k->offset1, k->mult1, k->shift1)
-                      : ei_add_rescale(x, k->offset2, k->mult2, k->shift2);
+  return ei_add_rescale(&((const add_params *)params)->k, operand, x);
 }
 
 static uint8_t add_finish(const void *params, int32_t a, int32_t b) {

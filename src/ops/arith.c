@@ -151,8 +151,7 @@ static ei_status prepare_floor_div(ei_graph *g, ei_node *n) { return prepare(g, 
 
 static uint8_t sub_q8(const arith_params *p, int32_t x1, int32_t x2) {
   const ei_add_params *k = &p->sub;
-  return ei_add_finish(k, ei_add_rescale(x1, k->offset1, k->mult1, k->shift1) -
-                              ei_add_rescale(x2, k->offset2, k->mult2, k->shift2));
+  return ei_add_finish(k, ei_add_rescale(k, 1, x1) - ei_add_rescale(k, 2, x2));
 }
 
 /* x / 0 is rejected before any element is computed. */
@@ -205,10 +204,8 @@ static void compute(const arith_params *p, const uint8_t *x1, const uint8_t *x2,
  * (SUB), then the product's or the difference's output byte. */
 static int32_t q8_input(const void *params, int operand, int32_t x) {
   const arith_params *p = params;
-  const ei_add_params *k = &p->sub;
   if (p->op == OP_MUL) return x + (operand == 1 ? p->mul.offset1 : p->mul.offset2);
-  return operand == 1 ? ei_add_rescale(x, k->offset1, k->mult1, k->shift1)
-                      : ei_add_rescale(x, k->offset2, k->mult2, k->shift2);
+  return ei_add_rescale(&p->sub, operand, x);
 }
 
 static uint8_t q8_finish(const void *params, int32_t a, int32_t b) {
