@@ -104,18 +104,15 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
     for (int j = 0; j < n; ++j) {
       const int c = nb * nr + j;
       const uint8_t *src = p->weights + (size_t)c * K;
-      int32_t sum = 0;
-      int64_t abs_sum = 0;
+      ei_weight_stats stats = {0};
       for (int k = 0; k < K; ++k) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
         w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
-        sum += wk;
-        abs_sum += abs(wk);
-        if (abs(wk) > weight_max[j]) weight_max[j] = abs(wk);
+        ei_weight_stats_add(&stats, wk);
       }
-      acc_bound[j] = llabs(p->rq.bias[c]) + abs_sum * max_x;
-      /* in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums. */
-      h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
+      acc_bound[j] = ei_acc_bound(&p->rq, c, max_x, &stats);
+      weight_max[j] = stats.max;
+      h.bias[j] = ei_fold_bias(&p->rq, c, p->in_offset, &stats);
     }
     int32_t weight_factor[EI_SIMD_BLOCK];
     ei_simd_pack_scales(&p->rq, nb * nr, n, acc_bound, weight_max, &h.scales, weight_factor);

@@ -78,17 +78,15 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
     int32_t weight_max[CB] = {0};
     for (int j = 0; j < n; ++j) {
       const int c = cg * CB + j;
-      int32_t sum = 0;
-      int64_t abs_sum = 0;
+      ei_weight_stats stats = {0};
       for (int t = 0; t < taps; ++t) {
         const int16_t wt = (int16_t)(ei_load_q8(p->weights + (size_t)t * out_channels(p) + c, p->is_signed) + p->w_offset);
         w[(t / 2) * 2 * CB + j * 2 + t % 2] = wt;
-        sum += wt;
-        abs_sum += abs(wt);
-        if (abs(wt) > weight_max[j]) weight_max[j] = abs(wt);
+        ei_weight_stats_add(&stats, wt);
       }
-      acc_bound[j] = llabs(p->rq.bias[c]) + abs_sum * max_x;
-      h.bias[j] = (int32_t)((uint32_t)p->rq.bias[c] + (uint32_t)p->in_offset * (uint32_t)sum);
+      acc_bound[j] = ei_acc_bound(&p->rq, c, max_x, &stats);
+      weight_max[j] = stats.max;
+      h.bias[j] = ei_fold_bias(&p->rq, c, p->in_offset, &stats);
     }
     int32_t weight_factor[EI_SIMD_BLOCK];
     ei_simd_pack_scales(&p->rq, cg * CB, n, acc_bound, weight_max, &h.scales, weight_factor);

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wasm_simd128.h>
 
@@ -119,6 +120,31 @@ static inline bool ei_simd_one_rounding_ok(int32_t multiplier, int exponent, int
 static inline int32_t ei_max_input_magnitude(int32_t in_offset, bool is_signed) {
   const int32_t a = (is_signed ? -128 : 0) + in_offset, b = (is_signed ? 127 : 255) + in_offset;
   return a < 0 ? (-a > b ? -a : b) : b;
+}
+
+/* What a packer gathers over one channel's weights w' (ei_weight_stats_add
+ * for each), for the channel's folded bias and its bounds. */
+typedef struct {
+  int32_t sum, max; /* sum w', max |w'| */
+  int64_t abs_sum;  /* sum |w'| */
+} ei_weight_stats;
+
+static inline void ei_weight_stats_add(ei_weight_stats *s, int16_t w) {
+  s->sum += w;
+  s->abs_sum += abs(w);
+  if (abs(w) > s->max) s->max = abs(w);
+}
+
+/* Channel c's bias with the input zero point folded in, bias - x_zp sum w'
+ * (in_offset = -x_zp; wraps modulo 2^32 like the reference's int32 sums). */
+static inline int32_t ei_fold_bias(const ei_requant *rq, int c, int32_t in_offset, const ei_weight_stats *s) {
+  return (int32_t)((uint32_t)rq->bias[c] + (uint32_t)in_offset * (uint32_t)s->sum);
+}
+
+/* The bound of channel c's |bias + sum (x - x_zp) w'|, max_x being
+ * ei_max_input_magnitude. */
+static inline int64_t ei_acc_bound(const ei_requant *rq, int c, int64_t max_x, const ei_weight_stats *s) {
+  return llabs(rq->bias[c]) + s->abs_sum * max_x;
 }
 
 /* Requantized lanes plus the zero point (not yet clamped) of accumulators
