@@ -144,11 +144,12 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
   }
 }
 
-/* MR rows times all channel blocks; rows at or past `rows` are computed on a
- * duplicate of the last row and not stored. */
+/* MR rows (mr of them computed: 1 when there is one row, a compile-time
+ * constant in each inlined copy) times all channel blocks; rows at or past
+ * `rows` are computed on a duplicate of the last row and not stored. */
 static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, packed_layout L,
                                                             const int16_t *const x16[MR], uint8_t *const out[MR],
-                                                            int rows, bool is_signed) {
+                                                            int rows, int mr, bool is_signed) {
   const int kblocks = L.padded_k / KB;
   const uint8_t *block = p->packed;
   for (int nb = 0; nb < L.blocks; ++nb, block += L.block_bytes) {
@@ -159,10 +160,10 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
       for (int c = 0; c < NR; ++c) acc[r][c] = wasm_i32x4_splat(0);
     for (int kb = 0; kb < kblocks; ++kb, w += NR * KB) {
       v128_t x[MR];
-      for (int r = 0; r < MR; ++r) x[r] = wasm_v128_load(x16[r] + kb * KB);
+      for (int r = 0; r < mr; ++r) x[r] = wasm_v128_load(x16[r] + kb * KB);
       for (int c = 0; c < NR; ++c) {
         const v128_t wc = wasm_v128_load(w + c * KB);
-        for (int r = 0; r < MR; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
+        for (int r = 0; r < mr; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
       }
     }
     const int n = L.out_c - nb * NR < NR ? L.out_c - nb * NR : NR;
@@ -171,7 +172,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
        * block with the reference arithmetic (the folded bias already holds
        * bias - x_zp * sum w', so acc is the reference accumulator). */
       int32_t sums[MR][NR];
-      for (int r = 0; r < MR; ++r) {
+      for (int r = 0; r < mr; ++r) {
         wasm_v128_store(sums[r], reduce4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
         for (int j = 0; j < n && r < rows; ++j) {
           const int c = nb * NR + j;
@@ -183,7 +184,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
     }
     const v128_t bias = wasm_v128_load(h->bias);
     const v128_t sum0 = wasm_i32x4_add(reduce4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]), bias);
-    const v128_t sum1 = wasm_i32x4_add(reduce4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]), bias);
+    const v128_t sum1 = mr > 1 ? wasm_i32x4_add(reduce4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]), bias) : sum0;
     /* rows in bytes 0..3, 4..7; this path serves FULLY_CONNECTED with one to three rows, so one inlined
      * copy that branches per vector is enough */
     const v128_t bytes = ei_requant4x2(&p->rq, &h->scales, sum0, sum1, is_signed, ei_simd_mode(&h->scales));
@@ -351,8 +352,10 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
     }
     if (c2)
       gemm_rows_c2(p, L, x16, out, rows, is_signed);
+    else if (rows == 1) /* a single pixel (a classifier head): no duplicate row */
+      gemm_rows(p, L, x16, out, rows, 1, is_signed);
     else
-      gemm_rows(p, L, x16, out, rows, is_signed);
+      gemm_rows(p, L, x16, out, rows, MR, is_signed);
   }
 }
 
