@@ -15,13 +15,14 @@
  * the lanes, so nothing is reduced at the end. Weights are packed per block of
  * 8 channels as int16 [k/2][8][2]; each row of a tile is first widened to
  * int16 once, and each pair (x[k], x[k+1]) is loaded as one int32 broadcast to
- * the four lanes and dotted with the pairs of four channels. K is padded to a
- * multiple of 8 with zero weights, so the input may be read up to 7 bytes past
- * a row (covered by the arena slack).
+ * the four lanes and dotted with the pairs of four channels. K is padded to
+ * even with a zero weight (a stem's 27 takes 14 steps, not 16); rows are
+ * widened 8 at a time, so the input may be read up to 7 bytes past a row
+ * (covered by the arena slack).
  *
  * Fewer than 4 pixels (FULLY_CONNECTED with a batch below 4) run microkernel
  * 2x4c8 instead, which wastes less on padding rows: two pixels times four
- * channels, eight k per step, weights int16 [k/8][4][8]; i32x4.dot_i16x8 adds
+ * channels, eight k per step (K padded to 8), weights int16 [k/8][4][8]; i32x4.dot_i16x8 adds
  * pairs and the four partial lanes of each accumulator are summed at the end.
  */
 #ifdef __wasm_simd128__
@@ -49,7 +50,11 @@ typedef struct {
 
 static int reduction_size(const ei_conv_params *p) { return p->k_h * p->k_w * p->k_c; }
 static bool tile_4x8(const ei_conv_params *p) { return (int64_t)p->batches * p->out_h * p->out_w >= MR2; }
-static int padded_k(const ei_conv_params *p) { return (reduction_size(p) + KB - 1) / KB * KB; }
+/* K padded to the k a kernel step takes: a pair for 4x8c2, KB for 2x4c8. */
+static int padded_k(const ei_conv_params *p) {
+  const int step = tile_4x8(p) ? 2 : KB;
+  return (reduction_size(p) + step - 1) / step * step;
+}
 static int block_channels(const ei_conv_params *p) { return tile_4x8(p) ? NR2 : NR; }
 static int channel_blocks(const ei_conv_params *p) { return (p->out_c + block_channels(p) - 1) / block_channels(p); }
 static size_t block_bytes(const ei_conv_params *p) {
