@@ -152,7 +152,7 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
 /* MR rows (mr of them computed: 1 when there is one row, a compile-time
  * constant in each inlined copy) times all channel blocks; rows at or past
  * `rows` are computed on a duplicate of the last row and not stored. */
-static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, packed_layout L,
+static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, packed_layout L, ei_requant_out o,
                                                             const int16_t *const x16[MR], uint8_t *const out[MR],
                                                             int rows, int mr, bool is_signed) {
   const int kblocks = L.padded_k / KB;
@@ -192,7 +192,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
     const v128_t sum1 = mr > 1 ? wasm_i32x4_add(reduce4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]), bias) : sum0;
     /* rows in bytes 0..3, 4..7; this path serves FULLY_CONNECTED with one to three rows, so one inlined
      * copy that branches per vector is enough */
-    const v128_t bytes = ei_requant4x2(&p->rq, &h->scales, sum0, sum1, is_signed, ei_simd_mode(&h->scales));
+    const v128_t bytes = ei_requant4x2(o, &h->scales, sum0, sum1, is_signed, ei_simd_mode(&h->scales));
     store_bytes(out[0] + nb * NR, bytes, n);
     if (rows > 1) store_bytes(out[1] + nb * NR, wasm_i32x4_shuffle(bytes, bytes, 1, 1, 1, 1), n);
   }
@@ -212,21 +212,22 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
  * channels; rows up to `rows`). Explicit calls rather than a loop over r: a
  * loop clang leaves rolled indexes acc dynamically, which keeps acc in
  * memory, stored on every step. */
-static inline __attribute__((always_inline)) void finish_rows_c2(const ei_conv_params *p, const block_header *h,
+static inline __attribute__((always_inline)) void finish_rows_c2(ei_requant_out o, const block_header *h,
                                                                  v128_t acc[MR2][2], uint8_t *const out[MR2], int nb,
                                                                  int rows, int n, bool is_signed, ei_rq_mode mode) {
-  uint8_t *const o[MR2] = {out[0] + nb * NR2, out[1] + nb * NR2, out[2] + nb * NR2, out[3] + nb * NR2};
-  ei_requant_store8x2(&p->rq, &h->scales, acc[0][0], acc[0][1], acc[1][0], acc[1][1], o[0], rows > 1 ? o[1] : NULL, n,
+  uint8_t *const dst[MR2] = {out[0] + nb * NR2, out[1] + nb * NR2, out[2] + nb * NR2, out[3] + nb * NR2};
+  ei_requant_store8x2(o, &h->scales, acc[0][0], acc[0][1], acc[1][0], acc[1][1], dst[0], rows > 1 ? dst[1] : NULL, n,
                       is_signed, mode);
   if (rows > 2)
-    ei_requant_store8x2(&p->rq, &h->scales, acc[2][0], acc[2][1], acc[3][0], acc[3][1], o[2], rows > 3 ? o[3] : NULL,
+    ei_requant_store8x2(o, &h->scales, acc[2][0], acc[2][1], acc[3][0], acc[3][1], dst[2], rows > 3 ? dst[3] : NULL,
                         n, is_signed, mode);
 }
 
 /* 4x8c2: MR2 rows times all channel blocks of NR2; the accumulators start
  * from the folded bias, and lane j of acc[r][h] is channel 4h + j. */
 static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_params *p, packed_layout L,
-                                                               const int16_t *const x16[MR2], uint8_t *const out[MR2],
+                                                               ei_requant_out o, const int16_t *const x16[MR2],
+                                                               uint8_t *const out[MR2],
                                                                int rows, bool is_signed) {
   const int Kp = L.padded_k;
   const uint8_t *block = p->packed;
@@ -266,11 +267,11 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
     if (mode == EI_RQ_UNIFORM)
-      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
+      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
     else if (mode == EI_RQ_SCALED)
-      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
+      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
     else
-      finish_rows_c2(p, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
+      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
   }
 }
 
@@ -330,6 +331,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const size_t K = (size_t)reduction_size(p), stride = row_elements(p);
   const bool c2 = tile_4x8(p);
   const packed_layout L = layout_of(p);
+  const ei_requant_out o = ei_requant_out_of(&p->rq);
   const bool direct = direct_rows(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
@@ -356,11 +358,11 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       }
     }
     if (c2)
-      gemm_rows_c2(p, L, x16, out, rows, is_signed);
+      gemm_rows_c2(p, L, o, x16, out, rows, is_signed);
     else if (rows == 1) /* a single pixel (a classifier head): no duplicate row */
-      gemm_rows(p, L, x16, out, rows, 1, is_signed);
+      gemm_rows(p, L, o, x16, out, rows, 1, is_signed);
     else
-      gemm_rows(p, L, x16, out, rows, MR, is_signed);
+      gemm_rows(p, L, o, x16, out, rows, MR, is_signed);
   }
 }
 

@@ -185,6 +185,7 @@ static inline __attribute__((always_inline)) void group_row(
   /* Locals, not p's fields: a uint8_t output store may alias p, which would
    * have them reloaded and recomputed for every pixel. */
   const int C_out = out_channels(p), taps = padded_taps(p), out_w = p->out_w;
+  const ei_requant_out o = ei_requant_out_of(&p->rq);
   const int16_t *w = (const int16_t *)(h + 1);
   const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
 #define offsets_of(ox) ((ox) >= ox_lo && (ox) < ox_hi ? inner : row_offsets + (size_t)(ox) * taps)
@@ -199,7 +200,7 @@ static inline __attribute__((always_inline)) void group_row(
     else
       accumulate_two_pixels(taps, w, origin_a, offsets_of(ox), origin_b, offsets_of(ox_b), &a_lo, &a_hi, &b_lo, &b_hi,
                             splat, is_signed);
-    ei_requant_store8x2(&p->rq, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
+    ei_requant_store8x2(o, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)ox * C_out,
                         ox_b != ox ? out + (size_t)ox_b * C_out : NULL, n, is_signed, mode);
   }
 #undef offsets_of

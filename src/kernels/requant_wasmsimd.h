@@ -259,10 +259,24 @@ static inline void ei_simd_scale_block(const int32_t weight_factor[EI_SIMD_BLOCK
   for (int j = 0; j < channels; ++j) bias[j] = (int32_t)((uint32_t)bias[j] * (uint32_t)weight_factor[j]);
 }
 
+/* What every block of a call shares: the output zero point (which the two
+ * roundings add) and the activation bounds as bytes. Kernels build it once
+ * per call, outside their loops: read from the params inside them, the
+ * bounds would be reloaded and broadcast again for every block, since a
+ * uint8_t output store may alias the params. */
+typedef struct {
+  v128_t zero_point, lo8, hi8;
+} ei_requant_out;
+
+static inline ei_requant_out ei_requant_out_of(const ei_requant *rq) {
+  return (ei_requant_out){wasm_i32x4_splat(rq->out_zero_point), wasm_i8x16_splat((int8_t)rq->act_min),
+                          wasm_i8x16_splat((int8_t)rq->act_max)};
+}
+
 /* Channels 4h .. 4h + 3 of x (times their weight_factor)
  * requantized, offset by the zero point and clamped only as far as their
  * narrowing needs (ei_pack*_clamp finish); mode is ei_simd_mode(s). */
-static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_requant *rq, const ei_simd_scales *s,
+static inline __attribute__((always_inline)) v128_t ei_requant_quarter(ei_requant_out o, const ei_simd_scales *s,
                                                                        int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
   if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->shift);
@@ -271,26 +285,26 @@ static inline __attribute__((always_inline)) v128_t ei_requant_quarter(const ei_
                                 wasm_v128_load(s->sign_step + 4 * h), s->shift);
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
   const v128_t high = wasm_v128_load(s->high + 4 * h), left = wasm_v128_load(s->left + 4 * h);
-  return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), wasm_i32x4_splat(rq->out_zero_point));
+  return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), o.zero_point);
 }
 
 /* Two rows of eight channels (a0: row a's channels 0..3, a1: 4..7; b0, b1
  * row b's) requantized and packed: row a in bytes 0..7, row b in 8..15. */
-static inline __attribute__((always_inline)) v128_t ei_requant8x2(const ei_requant *rq, const ei_simd_scales *s,
+static inline __attribute__((always_inline)) v128_t ei_requant8x2(ei_requant_out o, const ei_simd_scales *s,
                                                                   v128_t a0, v128_t a1, v128_t b0, v128_t b1,
                                                                   bool is_signed, ei_rq_mode mode) {
-  return ei_pack16_clamp(ei_requant_quarter(rq, s, 0, a0, mode), ei_requant_quarter(rq, s, 1, a1, mode),
-                         ei_requant_quarter(rq, s, 0, b0, mode), ei_requant_quarter(rq, s, 1, b1, mode),
-                         wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
+  return ei_pack16_clamp(ei_requant_quarter(o, s, 0, a0, mode), ei_requant_quarter(o, s, 1, a1, mode),
+                         ei_requant_quarter(o, s, 0, b0, mode), ei_requant_quarter(o, s, 1, b1, mode), o.lo8, o.hi8,
+                         is_signed);
 }
 
 /* ei_requant8x2, then the first n (<= 8) channels of row a to out_a and,
  * unless out_b is NULL, of row b to out_b. */
-static inline __attribute__((always_inline)) void ei_requant_store8x2(const ei_requant *rq, const ei_simd_scales *s,
+static inline __attribute__((always_inline)) void ei_requant_store8x2(ei_requant_out o, const ei_simd_scales *s,
                                                                       v128_t a0, v128_t a1, v128_t b0, v128_t b1,
                                                                       uint8_t *out_a, uint8_t *out_b, int n,
                                                                       bool is_signed, ei_rq_mode mode) {
-  const v128_t bytes = ei_requant8x2(rq, s, a0, a1, b0, b1, is_signed, mode);
+  const v128_t bytes = ei_requant8x2(o, s, a0, a1, b0, b1, is_signed, mode);
   if (n == EI_SIMD_BLOCK) {
     wasm_v128_store64_lane(out_a, bytes, 0);
     if (out_b) wasm_v128_store64_lane(out_b, bytes, 1);
@@ -303,11 +317,11 @@ static inline __attribute__((always_inline)) void ei_requant_store8x2(const ei_r
 }
 
 /* Two rows of four channels: row a in bytes 0..3, row b in 4..7. */
-static inline __attribute__((always_inline)) v128_t ei_requant4x2(const ei_requant *rq, const ei_simd_scales *s,
+static inline __attribute__((always_inline)) v128_t ei_requant4x2(ei_requant_out o, const ei_simd_scales *s,
                                                                   v128_t a, v128_t b, bool is_signed,
                                                                   ei_rq_mode mode) {
-  return ei_pack8_clamp(ei_requant_quarter(rq, s, 0, a, mode), ei_requant_quarter(rq, s, 0, b, mode),
-                        wasm_i8x16_splat((int8_t)rq->act_min), wasm_i8x16_splat((int8_t)rq->act_max), is_signed);
+  return ei_pack8_clamp(ei_requant_quarter(o, s, 0, a, mode), ei_requant_quarter(o, s, 0, b, mode), o.lo8, o.hi8,
+                        is_signed);
 }
 
 #endif
