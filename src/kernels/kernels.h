@@ -239,15 +239,19 @@ static inline float ei_dequantize_q8_one(int32_t q, float scale, int32_t zero_po
 /* ei_dequantize_q8_one over n bytes; the floats at out need not be aligned. */
 void ei_dequantize_q8(const uint8_t *in, void *out, size_t n, float scale, int32_t zero_point, bool is_signed);
 
-/* Adds the bias to an accumulator, requantizes, offsets and clamps: the
- * 8-bit output byte for channel c. Sums wrap modulo 2^32 like the reference's
- * int32 arithmetic. */
-static inline uint8_t ei_requant_channel(const ei_requant *rq, int c, int64_t acc) {
+/* Adds the bias to an accumulator, requantizes, offsets and clamps: channel
+ * c's output value (ei_requant_channel: its 8-bit byte). Sums wrap modulo
+ * 2^32 like the reference's int32 arithmetic. */
+static inline int32_t ei_requant_channel_value(const ei_requant *rq, int c, int64_t acc) {
   int32_t acc32 = (int32_t)(uint32_t)((uint64_t)acc + (uint64_t)(int64_t)rq->bias[c]);
   int64_t v = (int64_t)ei_requantize(acc32, rq->multiplier[c], rq->shift[c]) + rq->out_zero_point;
   if (v < rq->act_min) v = rq->act_min;
   if (v > rq->act_max) v = rq->act_max;
-  return (uint8_t)(int32_t)v;
+  return (int32_t)v;
+}
+
+static inline uint8_t ei_requant_channel(const ei_requant *rq, int c, int64_t acc) {
+  return (uint8_t)ei_requant_channel_value(rq, c, acc);
 }
 
 /* 8-bit load as a signed or unsigned value. */

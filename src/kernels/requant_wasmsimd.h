@@ -205,31 +205,46 @@ typedef struct {
  * weight_factor[j], what the kernel multiplies channel first + j's packed
  * weights and bias by (ei_simd_scale_block): 2^(d+1) for the one-rounding
  * sums, else 1. acc_bound[j] bounds the channel's |acc| (bias included),
- * weight_max[j] its |w'|. */
+ * weight_max[j] its |w'|.
+ * A channel whose weights are all zero (a pruned or dead channel, to which
+ * converters give tiny scales) outputs one value, requant(bias). In the
+ * one-rounding sums its lane takes multiplier 0, no sign step and that value
+ * times 2^(32+N) as its rounding, so its exponent neither sets N nor needs
+ * the SIMD range. */
 static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
                                        const int32_t *weight_max, ei_simd_scales *s,
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
   memset(s, 0, sizeof *s);
   for (int j = 0; j < EI_SIMD_BLOCK; ++j) weight_factor[j] = 1;
-  s->simd_ok = ei_simd_requant_ok(rq, first, count);
-  if (!s->simd_ok) return;
   bool one_rounding = true, uniform = true;
-  int shift = 0;
+  int shift = 1, varying = -1; /* varying: the first channel with weights */
   for (int c = first; c < first + count; ++c) {
+    if (weight_max[c - first] == 0) {
+      uniform = false; /* its rounding differs from the others' */
+      continue;
+    }
     one_rounding = one_rounding && ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point);
-    uniform = uniform && rq->shift[c] == rq->shift[first];
+    if (varying < 0) varying = c;
+    uniform = uniform && rq->shift[c] == rq->shift[varying];
     if (-rq->shift[c] > shift) shift = -rq->shift[c];
   }
+  one_rounding = one_rounding && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
   for (int j = 0; j < count && one_rounding; ++j) {
     const int d = shift + rq->shift[first + j];
-    one_rounding = (acc_bound[j] << (d + 1)) < ((int64_t)1 << 31) && ((int64_t)weight_max[j] << (d + 1)) < (1 << 15);
+    one_rounding = weight_max[j] == 0 || ((acc_bound[j] << (d + 1)) < ((int64_t)1 << 31) &&
+                                          ((int64_t)weight_max[j] << (d + 1)) < (1 << 15));
   }
+  s->simd_ok = one_rounding || ei_simd_requant_ok(rq, first, count);
+  if (!s->simd_ok) return;
   s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : uniform ? EI_RQ_UNIFORM : EI_RQ_SCALED;
   s->shift = shift;
   for (int j = 0; j < count; ++j) {
     const int c = first + j;
     s->multiplier[j] = rq->multiplier[c];
-    if (one_rounding) {
+    if (one_rounding && weight_max[j] == 0) {
+      s->multiplier[j] = 0;
+      s->rounding[j] = (int64_t)ei_requant_channel_value(rq, c, 0) * ((int64_t)1 << (32 + shift));
+    } else if (one_rounding) {
       const int d = shift + rq->shift[c];
       s->rounding[j] = ei_simd_one_rounding(shift, d, rq->out_zero_point);
       s->sign_step[j] = -((int32_t)1 << d);

@@ -49,6 +49,23 @@ static void random_requant(ei_requant *rq, int channels, bool is_signed, int32_t
   rq->act_max = next() % 2 ? qmax : range(rq->act_min, qmax);
 }
 
+/* In one case of four, some channels get all their weights at the weight
+ * zero point (w' = 0, a pruned or dead channel: its output is a constant),
+ * often with the tiny scales converters give those, exponents below the SIMD
+ * range. Channel c's taps are at w + c * channel_step + t * tap_step. */
+static void zero_some_channels(uint8_t *w, int channels, int taps, size_t channel_step, size_t tap_step,
+                               int32_t w_offset, int32_t *mult, int32_t *shift) {
+  if (next() % 4) return;
+  for (int c = 0; c < channels; ++c) {
+    if (next() % 3) continue;
+    for (int t = 0; t < taps; ++t) w[c * channel_step + t * tap_step] = (uint8_t)-w_offset;
+    if (next() % 2) {
+      shift[c] = range(-31, -20);
+      mult[c] = next() % 4 ? (int32_t)((1u << 30) + (next() % (1u << 30))) : 0;
+    }
+  }
+}
+
 static int failures = 0, cases = 0, fast_cases = 0;
 
 static void check(const char *what, int index, const uint8_t *want, const uint8_t *got, size_t n,
@@ -98,6 +115,8 @@ static void test_conv(int index) {
   memset(in + in_bytes, 0xA5, EI_KERNEL_OVERREAD);
   fill_q8(w, w_bytes, p.is_signed);
   random_requant(&p.rq, p.out_c, p.is_signed, bias, mult, shift);
+  const int taps = p.k_h * p.k_w * p.k_c;
+  zero_some_channels(w, p.out_c, taps, (size_t)taps, 1, p.w_offset, mult, shift);
   p.weights = w;
   ei_conv_q8_ref(&p, in, want);
   size_t packed_bytes = ei_conv_q8_packed_bytes(&p);
@@ -154,6 +173,7 @@ static void test_dwconv(int index) {
   memset(in + in_bytes, 0xA5, EI_KERNEL_OVERREAD);
   fill_q8(w, w_bytes, p.is_signed);
   random_requant(&p.rq, out_c, p.is_signed, bias, mult, shift);
+  zero_some_channels(w, out_c, p.k_h * p.k_w, 1, (size_t)out_c, p.w_offset, mult, shift);
   p.weights = w;
   ei_dwconv_q8_ref(&p, in, want);
   size_t packed_bytes = ei_dwconv_q8_packed_bytes(&p);
