@@ -254,6 +254,24 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
   }
 }
 
+/* dwconv_row for each input type and broadcast choice, each its own wasm
+ * function: inlined all together into one, the function grew past where V8's
+ * register allocator keeps the tap loops' accumulators in registers (it
+ * spilled them on every step). They are called through a pointer, which
+ * also keeps the optimizer from inlining them back (clang's noinline does
+ * not bind wasm-opt). */
+#define DWCONV_ROW_COPY(name, splat, is_signed)                                                                 \
+  static __attribute__((noinline)) void name(const ei_dwconv_params *p, const uint8_t *image, int oy,          \
+                                             uint8_t *out_row, const uint32_t *inner, uint32_t *row_offsets,  \
+                                             const uint8_t *zp_row) {                                         \
+    dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, splat, is_signed);                          \
+  }
+DWCONV_ROW_COPY(dwconv_row_s8, false, true)
+DWCONV_ROW_COPY(dwconv_row_s8_splat, true, true)
+DWCONV_ROW_COPY(dwconv_row_u8, false, false)
+DWCONV_ROW_COPY(dwconv_row_u8_splat, true, false)
+#undef DWCONV_ROW_COPY
+
 static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch,
                         bool is_signed) {
   const size_t image_bytes = (size_t)p->in_h * p->in_w * p->in_c;
@@ -263,19 +281,13 @@ static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t
   memset(zp_row, (uint8_t)-p->in_offset, (size_t)p->in_c + CB + EI_KERNEL_OVERREAD);
   interior_offsets(p, inner);
   const bool splat = p->depth_multiplier != 1;
+  void (*const row)(const ei_dwconv_params *, const uint8_t *, int, uint8_t *, const uint32_t *, uint32_t *,
+                    const uint8_t *) = is_signed ? (splat ? dwconv_row_s8_splat : dwconv_row_s8)
+                                                 : (splat ? dwconv_row_u8_splat : dwconv_row_u8);
   for (int b = 0; b < p->batches; ++b) {
     const uint8_t *image = input + b * image_bytes;
-    for (int oy = 0; oy < p->out_h; ++oy) {
-      uint8_t *out_row = output + ((size_t)b * p->out_h + oy) * out_row_bytes;
-      if (is_signed && splat)
-        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, true, true);
-      else if (is_signed)
-        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, false, true);
-      else if (splat)
-        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, true, false);
-      else
-        dwconv_row(p, image, oy, out_row, inner, row_offsets, zp_row, false, false);
-    }
+    for (int oy = 0; oy < p->out_h; ++oy)
+      row(p, image, oy, output + ((size_t)b * p->out_h + oy) * out_row_bytes, inner, row_offsets, zp_row);
   }
 }
 
