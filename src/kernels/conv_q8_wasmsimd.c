@@ -270,6 +270,8 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
     else if (mode == EI_RQ_SCALED)
       finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
+    else if (mode == EI_RQ_RECTIFIED)
+      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_RECTIFIED);
     else
       finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
   }

@@ -164,6 +164,17 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_
   return ei_requant_scaled_x4(acc2, multiplier, rounding, rounding, wasm_i32x4_const_splat(-1), n);
 }
 
+/* The same without the sign step, for blocks whose activation clamps below
+ * at or above the zero point (ReLU, ReLU6). For acc >= 0 the sign step is 0
+ * anyway. For acc < 0 the reference's r is at most 0, so r + zp clamps to
+ * the bound; here acc2 * m <= 0 leaves at most 2^(31+d) + 2^(N-1) * 2^32
+ * above zp * 2^(32+N), less than 2^(32+N) since d < N, so the result is at
+ * most zp and clamps to the same bound. */
+static inline v128_t ei_requant_rectified_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
+                                             int n) {
+  return wasm_i32x4_shr(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), n);
+}
+
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
  * [lo8, hi8] (the activation bounds splatted as bytes): the same bytes as
  * clamping first, since the bounds lie within the 8-bit range. */
@@ -180,10 +191,10 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
   return wasm_u8x16_min(wasm_u8x16_max(wasm_u8x16_narrow_i16x8(ab, cd), lo8), hi8);
 }
 
-/* Which of the three requantizations a block takes. Kernels read it once per
+/* Which of the four requantizations a block takes. Kernels read it once per
  * block and pass it down as a constant, so each inlined copy keeps one route
  * and no per-vector branch. */
-typedef enum { EI_RQ_UNIFORM, EI_RQ_SCALED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
+typedef enum { EI_RQ_UNIFORM, EI_RQ_SCALED, EI_RQ_RECTIFIED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
 
 /* ---- A block of up to eight channels ----
  * The constants a kernel's packed header keeps per block: those of the
@@ -236,7 +247,8 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   }
   s->simd_ok = one_rounding || ei_simd_requant_ok(rq, first, count);
   if (!s->simd_ok) return;
-  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : uniform ? EI_RQ_UNIFORM : EI_RQ_SCALED;
+  const bool rectified = rq->act_min >= rq->out_zero_point;
+  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : rectified ? EI_RQ_RECTIFIED : uniform ? EI_RQ_UNIFORM : EI_RQ_SCALED;
   s->shift = shift;
   for (int j = 0; j < count; ++j) {
     const int c = first + j;
@@ -298,6 +310,9 @@ static inline __attribute__((always_inline)) v128_t ei_requant_quarter(ei_requan
   if (mode == EI_RQ_SCALED)
     return ei_requant_scaled_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
                                 wasm_v128_load(s->sign_step + 4 * h), s->shift);
+  if (mode == EI_RQ_RECTIFIED)
+    return ei_requant_rectified_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
+                                   s->shift);
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
   const v128_t high = wasm_v128_load(s->high + 4 * h), left = wasm_v128_load(s->left + 4 * h);
   return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), o.zero_point);

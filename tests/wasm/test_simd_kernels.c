@@ -45,7 +45,10 @@ static void random_requant(ei_requant *rq, int channels, bool is_signed, int32_t
   rq->multiplier = mult;
   rq->shift = shift;
   rq->out_zero_point = extreme(qmin, qmax);
-  rq->act_min = next() % 2 ? qmin : range(qmin, qmin + 100);
+  /* Bounds at or just below the zero point decide whether the sign step of the
+   * rounding may be dropped (ReLU clamps at the zero point). */
+  const int near_zp = rq->out_zero_point + range(-2, 1);
+  rq->act_min = next() % 4 == 0 ? ei_clamp(near_zp, qmin, qmax) : next() % 2 ? qmin : range(qmin, qmin + 100);
   rq->act_max = next() % 2 ? qmax : range(rq->act_min, qmax);
 }
 
@@ -291,12 +294,15 @@ static void test_mul(int index) {
 #include "kernels/requant_wasmsimd.h"
 
 /* An accumulator for a requantization by 2^-n: small, near ties after the
- * halving, or up to its bound of |acc| * scale < 2^31 at the extremes. */
+ * halving, on an exact tie of the second rounding when m = 2^30 (an odd
+ * multiple of 2^n), or up to its bound of |acc| * scale < 2^31 at the
+ * extremes. */
 static int32_t random_accumulator(int n, int32_t scale) {
   int32_t acc;
-  switch (next() % 4) {
+  switch (next() % 5) {
     case 0: acc = range(-(1 << 12), 1 << 12); break;
     case 1: acc = (range(-300, 300) << (n + 1)) + range(-2, 2); break;
+    case 4: acc = (2 * range(-300, 300) + 1) * (1 << n); break;
     case 2: acc = extreme(-(1 << 30) + 1, (1 << 30) - 1); break;
     default: acc = (int32_t)(next() % (1u << 31)) - (1 << 30); break;
   }
@@ -359,6 +365,84 @@ static void test_requant_scaled(int index) {
     }
   }
 }
+
+/* The rectified requantization (no sign step): exact for acc >= 0; for
+ * acc < 0, at most zp like the reference, so both clamp to an activation
+ * bound at or above zp. */
+static void test_requant_rectified(int index) {
+  const int n = range(1, EI_SIMD_SHIFT);
+  const int32_t zp = extreme(-128, 255);
+  int32_t acc[4], acc2[4], mult[4], d[4], got[4];
+  int64_t rounding[4];
+  for (int i = 0; i < 4; ++i) {
+    d[i] = next() % 2 ? range(0, n - 1 < 4 ? n - 1 : 4) : range(0, n - 1);
+    mult[i] = next() % 8 == 0 ? 0 : next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
+    acc[i] = random_accumulator(n - d[i], 2 << d[i]);
+    acc2[i] = (int32_t)((uint32_t)acc[i] << (d[i] + 1));
+    rounding[i] = ei_simd_one_rounding(n, d[i], zp);
+  }
+  wasm_v128_store(got, ei_requant_rectified_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
+                                               wasm_v128_load(rounding + 2), n));
+  for (int i = 0; i < 4; ++i) {
+    const int32_t want = ei_requantize(acc[i], mult[i], -(n - d[i])) + zp;
+    ++cases;
+    if (acc[i] >= 0 ? got[i] != want : got[i] > zp || want > zp) {
+      printf("FAIL rectified requant case %d: acc %d m %d exponent %d (n %d) zp %d: simd %d, reference %d\n", index,
+             acc[i], mult[i], d[i] - n, n, zp, got[i], want);
+      ++failures;
+    }
+  }
+}
+
+/* A block of 1..8 channels as the kernels see it: ei_simd_pack_scales picks
+ * the requantization (dead channels, exponents shared or a few apart, the
+ * activation bound at, above or just below the zero point), and
+ * ei_requant8x2 of the accumulators times their weight factors must give
+ * ei_requant_channel's bytes, ties included. */
+static void test_requant_block(int index) {
+  const int count = range(1, EI_SIMD_BLOCK);
+  const bool is_signed = next() % 2;
+  int32_t bias[EI_SIMD_BLOCK] = {0}, mult[EI_SIMD_BLOCK], shift[EI_SIMD_BLOCK], weight_max[EI_SIMD_BLOCK];
+  int32_t weight_factor[EI_SIMD_BLOCK], acc[2][EI_SIMD_BLOCK] = {{0}}, lanes[2][EI_SIMD_BLOCK] = {{0}};
+  int64_t acc_bound[EI_SIMD_BLOCK];
+  ei_requant rq;
+  random_requant(&rq, count, is_signed, bias, mult, shift);
+  for (int j = 0; j < count; ++j) {
+    bias[j] = 0;
+    if (next() % 4 == 0) mult[j] = 1 << 30; /* exact ties */
+    weight_max[j] = next() % 8 == 0 ? 0 : 127;
+    acc_bound[j] = (int64_t)1 << range(4, 22);
+  }
+  ei_simd_scales scales;
+  ei_simd_pack_scales(&rq, 0, count, acc_bound, weight_max, &scales, weight_factor);
+  if (!scales.simd_ok) return;
+  for (int r = 0; r < 2; ++r)
+    for (int j = 0; j < count; ++j) {
+      const int n = shift[j] < 0 ? -shift[j] : 0;
+      acc[r][j] = weight_max[j] == 0 ? 0 : random_accumulator(n, 1);
+      if (llabs(acc[r][j]) > acc_bound[j]) acc[r][j] %= (int32_t)acc_bound[j];
+      lanes[r][j] = (int32_t)((uint32_t)acc[r][j] * (uint32_t)weight_factor[j]);
+    }
+  const ei_requant_out o = ei_requant_out_of(&rq);
+  uint8_t got[16], want[16];
+  const ei_rq_mode mode = ei_simd_mode(&scales);
+  v128_t bytes;
+#define BLOCK_BYTES(m)                                                                                        \
+  ei_requant8x2(o, &scales, wasm_v128_load(lanes[0]), wasm_v128_load(lanes[0] + 4), wasm_v128_load(lanes[1]), \
+                wasm_v128_load(lanes[1] + 4), is_signed, m)
+  if (mode == EI_RQ_UNIFORM) bytes = BLOCK_BYTES(EI_RQ_UNIFORM);
+  else if (mode == EI_RQ_SCALED) bytes = BLOCK_BYTES(EI_RQ_SCALED);
+  else if (mode == EI_RQ_RECTIFIED) bytes = BLOCK_BYTES(EI_RQ_RECTIFIED);
+  else bytes = BLOCK_BYTES(EI_RQ_TWO_ROUNDINGS);
+#undef BLOCK_BYTES
+  wasm_v128_store(got, bytes);
+  for (int r = 0; r < 2; ++r)
+    for (int j = 0; j < count; ++j) want[8 * r + j] = ei_requant_channel(&rq, j, acc[r][j]);
+  char config[160];
+  snprintf(config, sizeof config, "mode %d, %d channels, zp %d, act %d..%d", (int)mode, count, rq.out_zero_point,
+           rq.act_min, rq.act_max);
+  for (int r = 0; r < 2; ++r) check("requant block", index, want + 8 * r, got + 8 * r, (size_t)count, config);
+}
 #endif
 
 int main(void) {
@@ -371,6 +455,8 @@ int main(void) {
 #ifdef __wasm_simd128__
   for (int i = 0; i < 200000; ++i) test_requant_uniform(i);
   for (int i = 0; i < 200000; ++i) test_requant_scaled(i);
+  for (int i = 0; i < 200000; ++i) test_requant_rectified(i);
+  for (int i = 0; i < 100000; ++i) test_requant_block(i);
 #endif
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
