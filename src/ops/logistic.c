@@ -90,11 +90,12 @@ static ei_status eval(ei_graph *g, ei_node *n) {
   const logistic_params *p = n->params;
   const ei_tensor *in = ei_input(g, n, 0);
   uint8_t *out = ei_output(g, n, 0)->data;
+  const uint8_t *src = in->data; /* a local: a byte stored may alias the tensor */
   const size_t count = ei_num_elements(in);
   if (p->is_float) {
-    for (size_t i = 0; i < count; ++i) ei_put_f32(out + 4 * i, sigmoid(ei_get_f32(in->data + 4 * i)));
+    for (size_t i = 0; i < count; ++i) ei_put_f32(out + 4 * i, sigmoid(ei_get_f32(src + 4 * i)));
   } else {
-    for (size_t i = 0; i < count; ++i) out[i] = p->table[in->data[i]];
+    for (size_t i = 0; i < count; ++i) out[i] = p->table[src[i]];
   }
   return EI_OK;
 }

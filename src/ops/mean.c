@@ -134,10 +134,13 @@ static ei_status eval(ei_graph *g, ei_node *n) {
   else
     sum_any(p, in->data, ei_num_elements(in), sum);
   const int32_t qmin = p->is_signed ? -128 : 0, qmax = p->is_signed ? 127 : 255;
+  /* Locals: a byte stored may alias the params and the tensor. */
+  const uint32_t zero_sum = (uint32_t)p->in_zero_point * (uint32_t)p->count;
+  const int32_t multiplier = p->multiplier, shift = p->shift, out_zero_point = p->out_zero_point;
+  uint8_t *dst = out->data;
   for (size_t i = 0; i < n_out; ++i) {
-    int32_t centered = (int32_t)(sum[i] - (uint32_t)p->in_zero_point * (uint32_t)p->count);
-    int64_t v = (int64_t)ei_requantize(centered, p->multiplier, p->shift) + p->out_zero_point;
-    out->data[i] = (uint8_t)(int32_t)(v < qmin ? qmin : v > qmax ? qmax : v);
+    int64_t v = (int64_t)ei_requantize((int32_t)(sum[i] - zero_sum), multiplier, shift) + out_zero_point;
+    dst[i] = (uint8_t)(int32_t)(v < qmin ? qmin : v > qmax ? qmax : v);
   }
   return EI_OK;
 }

@@ -75,11 +75,15 @@ static ei_status eval(ei_graph *g, ei_node *n) {
     ei_quantize_f32(in->data, out, count, p->out_scale, p->out_zero_point, p->out_signed);
     return EI_OK;
   }
+  /* A local: read through `in` in the loops, the pointer would be reloaded
+   * after every byte stored (the store may alias the tensor), and the flip
+   * would not vectorize. */
+  const uint8_t *src = in->data;
   if (p->flip_sign_bit) {
-    for (size_t i = 0; i < count; ++i) out[i] = in->data[i] ^ 0x80;
+    for (size_t i = 0; i < count; ++i) out[i] = src[i] ^ 0x80;
     return EI_OK;
   }
-  for (size_t i = 0; i < count; ++i) out[i] = p->table[in->data[i]];
+  for (size_t i = 0; i < count; ++i) out[i] = p->table[src[i]];
   return EI_OK;
 }
 
