@@ -305,6 +305,14 @@ static void im2col_row(const ei_conv_params *p, const uint8_t *input, int b, int
   const bool cols_inside = ix0 >= 0 && ix0 + (p->k_w - 1) * p->dil_w < p->in_w;
   const size_t span = (size_t)p->k_w * p->k_c;
   int16_t *dst = row;
+  if (cols_inside && p->dil_w == 1 && iy0 >= 0 && iy0 + (p->k_h - 1) * p->dil_h < p->in_h) {
+    /* The whole window inside the image: k_h runs of span bytes, a row apart. */
+    const size_t row_step = (size_t)p->dil_h * p->in_w * p->in_c;
+    const uint8_t *src = input + (((size_t)b * p->in_h + iy0) * p->in_w + ix0) * p->in_c;
+    for (int ky = 0; ky < p->k_h; ++ky, src += row_step, dst += span) widen(src, dst, span, is_signed);
+    wasm_v128_store(dst, wasm_i16x8_splat(0));
+    return;
+  }
   for (int ky = 0; ky < p->k_h; ++ky, dst += span) {
     const int iy = iy0 + ky * p->dil_h;
     if (iy < 0 || iy >= p->in_h) {
