@@ -1,7 +1,8 @@
 /* add_q8_wasmsimd.c — element-wise ADD with SIMD128, bit-exact with
  * ei_add_q8_one(): eight elements per step, in 32-bit lanes. All lanes share
  * the multipliers and shifts, so the reference's rounding right shift maps
- * directly onto SIMD: (x >> n) + ((x & mask) > (mask >> 1) + (x < 0)). */
+ * directly onto SIMD: (x >> n) + ((x & mask) > (mask >> 1) + (x < 0)); the
+ * output's two roundings fold into one where requant_wasmsimd.h allows. */
 #ifdef __wasm_simd128__
 #include <string.h>
 #include <wasm_simd128.h>
@@ -14,7 +15,7 @@ static inline v128_t rounding_shift_x4(v128_t x, int n) {
   const v128_t mask = wasm_i32x4_splat((int32_t)((1ll << n) - 1));
   const v128_t threshold = wasm_i32x4_sub(wasm_i32x4_shr(mask, 1), wasm_i32x4_shr(x, 31));
   const v128_t round_up = wasm_i32x4_gt(wasm_v128_and(x, mask), threshold); /* -1 or 0 */
-  return wasm_i32x4_sub(wasm_i32x4_shr(x, n), round_up);
+  return wasm_i32x4_sub(ei_i32x4_shr_n(x, n), round_up);
 }
 
 /* An input's scaling, rounding_shift(SRDHM(x * 2^20, m), n), for |x| <= 255,
@@ -26,38 +27,63 @@ static inline v128_t scale_x4(v128_t x, v128_t mh, v128_t ml, int n) {
   return rounding_shift_x4(wasm_i32x4_add(wasm_i32x4_shl(wasm_i32x4_mul(x, mh), 5), low), n);
 }
 
+/* The output's scaling of sums s (|s| < 2^28: two scaled inputs of 28 bits
+ * at most), plus the zero point: in one rounding (requant_wasmsimd.h) when
+ * the exponent allows, without its sign step when the activation clamps at
+ * or above the zero point, else as the reference's two roundings. */
+static inline __attribute__((always_inline)) v128_t finish_x4(v128_t s, v128_t mo, v128_t rounding, v128_t zp,
+                                                              int shift_out, ei_rq_mode mode) {
+  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(wasm_i32x4_add(s, s), mo, rounding, -shift_out);
+  if (mode == EI_RQ_RECTIFIED)
+    return ei_requant_rectified_x4(wasm_i32x4_add(s, s), mo, rounding, rounding, -shift_out);
+  return wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s, mo), -shift_out), zp);
+}
+
 static inline __attribute__((always_inline)) void add_simd(const ei_add_params *p, const uint8_t *a,
                                                            const uint8_t *b, uint8_t *out, size_t n,
-                                                           bool is_signed) {
+                                                           bool is_signed, ei_rq_mode mode) {
   const v128_t off1 = wasm_i16x8_splat((int16_t)p->offset1), off2 = wasm_i16x8_splat((int16_t)p->offset2);
   _Static_assert(EI_ADD_LEFT_SHIFT == 20, "scale_x4 assumes inputs shifted left by 20 bits");
   const v128_t m1h = wasm_i32x4_splat(p->mult1 >> 16), m1l = wasm_i32x4_splat(p->mult1 & 0xFFFF);
   const v128_t m2h = wasm_i32x4_splat(p->mult2 >> 16), m2l = wasm_i32x4_splat(p->mult2 & 0xFFFF);
   const v128_t mo = wasm_i32x4_splat(p->mult_out), zp = wasm_i32x4_splat(p->out_zero_point);
-  const v128_t lo = wasm_i32x4_splat(p->act_min), hi = wasm_i32x4_splat(p->act_max);
+  const v128_t rounding = mode == EI_RQ_TWO_ROUNDINGS
+                              ? zp
+                              : wasm_i64x2_splat(ei_simd_one_rounding(-p->shift_out, 0, p->out_zero_point));
+  const v128_t lo8 = wasm_i8x16_splat((int8_t)p->act_min), hi8 = wasm_i8x16_splat((int8_t)p->act_max);
+  /* Locals: a byte stored may alias the params. */
+  const int shift1 = p->shift1, shift2 = p->shift2, shift_out = p->shift_out;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     /* x + offset fits int16: |x - zp| <= 255. */
     v128_t x1 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1);
     v128_t x2 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(b + i) : wasm_u16x8_load8x8(b + i), off2);
-    v128_t s_lo = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_low_i16x8(x1), m1h, m1l, -p->shift1),
-                                 scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2h, m2l, -p->shift2));
-    v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1h, m1l, -p->shift1),
-                                 scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2h, m2l, -p->shift2));
-    s_lo = wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s_lo, mo), -p->shift_out), zp);
-    s_hi = wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s_hi, mo), -p->shift_out), zp);
-    s_lo = wasm_i32x4_min(wasm_i32x4_max(s_lo, lo), hi);
-    s_hi = wasm_i32x4_min(wasm_i32x4_max(s_hi, lo), hi);
-    const v128_t h = wasm_i16x8_narrow_i32x4(s_lo, s_hi);
-    wasm_v128_store64_lane(out + i, is_signed ? wasm_i8x16_narrow_i16x8(h, h) : wasm_u8x16_narrow_i16x8(h, h), 0);
+    const v128_t s_lo = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_low_i16x8(x1), m1h, m1l, -shift1),
+                                       scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2h, m2l, -shift2));
+    const v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1h, m1l, -shift1),
+                                       scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2h, m2l, -shift2));
+    const v128_t bytes = ei_pack8_clamp(finish_x4(s_lo, mo, rounding, zp, shift_out, mode),
+                                        finish_x4(s_hi, mo, rounding, zp, shift_out, mode), lo8, hi8, is_signed);
+    wasm_v128_store64_lane(out + i, bytes, 0);
   }
   for (; i < n; ++i) out[i] = ei_add_q8_one(p, ei_load_q8(a + i, is_signed), ei_load_q8(b + i, is_signed));
 }
 
 void ei_add_q8(const ei_add_params *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
-  if (p->is_signed)
-    add_simd(p, a, b, out, n, true);
+  const ei_rq_mode mode = !ei_simd_one_rounding_ok(p->mult_out, p->shift_out, p->out_zero_point) ? EI_RQ_TWO_ROUNDINGS
+                          : p->act_min >= p->out_zero_point ? EI_RQ_RECTIFIED
+                                                            : EI_RQ_UNIFORM;
+  if (p->is_signed && mode == EI_RQ_UNIFORM)
+    add_simd(p, a, b, out, n, true, EI_RQ_UNIFORM);
+  else if (p->is_signed && mode == EI_RQ_RECTIFIED)
+    add_simd(p, a, b, out, n, true, EI_RQ_RECTIFIED);
+  else if (p->is_signed)
+    add_simd(p, a, b, out, n, true, EI_RQ_TWO_ROUNDINGS);
+  else if (mode == EI_RQ_UNIFORM)
+    add_simd(p, a, b, out, n, false, EI_RQ_UNIFORM);
+  else if (mode == EI_RQ_RECTIFIED)
+    add_simd(p, a, b, out, n, false, EI_RQ_RECTIFIED);
   else
-    add_simd(p, a, b, out, n, false);
+    add_simd(p, a, b, out, n, false, EI_RQ_TWO_ROUNDINGS);
 }
 #endif

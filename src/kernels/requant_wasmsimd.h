@@ -46,6 +46,15 @@ static inline v128_t ei_opaque(v128_t v) {
   return v;
 }
 
+/* v >> n in every lane. n goes through an empty asm statement at the shift:
+ * clang hoists the splat of a loop-invariant amount out of the loop, and the
+ * wasm backend, which selects each basic block alone, then no longer sees a
+ * splat and shifts lane by lane (4 extracts, 4 shifts, 4 inserts). */
+static inline v128_t ei_i32x4_shr_n(v128_t v, int n) {
+  __asm__ volatile("" : "+r"(n));
+  return wasm_i32x4_shr(v, (uint32_t)n);
+}
+
 /* floor((acc * m + add) / 2^31) per lane, kept to its low 32 bits: the 64-bit
  * products plus add_lo (lanes 0, 1) or add_hi (lanes 2, 3), shifted logically
  * (SSE has no 64-bit arithmetic shift; the low 32 bits are the same). */
@@ -154,7 +163,7 @@ static inline int64_t ei_acc_bound(const ei_requant *rq, int c, int64_t max_x, c
 static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
                                           v128_t sign_step, int n) {
   const v128_t sign = wasm_v128_and(wasm_i32x4_shr(acc2, 31), sign_step);
-  return wasm_i32x4_shr(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), sign), n);
+  return ei_i32x4_shr_n(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), sign), n);
 }
 
 /* The same when every lane's exponent is -n (d = 0): acc2 = 2 * acc, one
@@ -172,7 +181,7 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_
  * most zp and clamps to the same bound. */
 static inline v128_t ei_requant_rectified_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
                                              int n) {
-  return wasm_i32x4_shr(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), n);
+  return ei_i32x4_shr_n(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), n);
 }
 
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to

@@ -206,7 +206,10 @@ static void test_dwconv(int index) {
     (p).offset1 = -extreme(qmin, qmax);                                       \
     (p).offset2 = -extreme(qmin, qmax);                                       \
     (p).out_zero_point = extreme(qmin, qmax);                                 \
-    (p).act_min = next() % 2 ? qmin : range(qmin, qmin + 100);                \
+    /* at or just below the zero point: whether the sign step may go */       \
+    (p).act_min = next() % 4 == 0 ? ei_clamp((p).out_zero_point + range(-2, 1), qmin, qmax) \
+                  : next() % 2    ? qmin                                      \
+                                  : range(qmin, qmin + 100);                  \
     (p).act_max = next() % 2 ? qmax : range((p).act_min, qmax);               \
   } while (0)
 
@@ -264,6 +267,16 @@ static void test_add(int index) {
 static void test_add_every_pair(int index) {
   ei_add_params p;
   random_add_params(&p, 20);
+  if (index % 4 == 0) {
+    /* Scalings that make each input x + offset and the output (x1 + x2 + offsets) / 2^k
+     * exactly: the output's rounding meets a tie on every other sum, negative ones
+     * included, with the lower bound at, above or just below the zero point. */
+    p.mult1 = p.mult2 = p.mult_out = 1 << 30;
+    p.shift1 = p.shift2 = -19;
+    p.shift_out = -range(1, 3);
+    const int qmin = p.is_signed ? -128 : 0;
+    p.act_min = ei_clamp(p.out_zero_point + range(-1, 1), qmin, p.act_max);
+  }
   static uint8_t a[65536], b[65536], want[65536], got[65536];
   for (int i = 0; i < 65536; ++i) {
     a[i] = (uint8_t)i;
