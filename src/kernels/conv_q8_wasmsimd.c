@@ -277,6 +277,49 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
   }
 }
 
+/* 1x8c2: one row times all channel blocks of NR2, for a last tile of one
+ * pixel (a 7x7 map has 49), at a quarter of a 4-row tile's work on
+ * duplicates. Its own wasm function, called through a pointer hidden from
+ * the optimizer: inlined, its copies would crowd the 4-row loop's function,
+ * and V8's register allocator spills more there. */
+static void c2_one_row(const ei_conv_params *p, packed_layout L, ei_requant_out o, const int16_t *x16, uint8_t *out,
+                       bool is_signed) {
+  const uint8_t *block = p->packed;
+  for (int nb = 0; nb < L.blocks; ++nb, block += L.block_bytes) {
+    const block_header *h = (const block_header *)block;
+    const int16_t *w = (const int16_t *)(block + sizeof *h);
+    v128_t acc0 = wasm_v128_load(h->bias), acc1 = wasm_v128_load(h->bias + 4);
+    for (int k = 0; k < L.padded_k; k += 2, w += 2 * NR2) {
+      const v128_t xs = wasm_v128_load32_splat(x16 + k);
+      acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(xs, wasm_v128_load(w)));
+      acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(xs, wasm_v128_load(w + 8)));
+    }
+    const int n = L.out_c - nb * NR2 < NR2 ? L.out_c - nb * NR2 : NR2;
+    uint8_t *dst = out + nb * NR2;
+    if (!h->scales.simd_ok) {
+      int32_t sums[NR2];
+      wasm_v128_store(sums, acc0);
+      wasm_v128_store(sums + 4, acc1);
+      for (int j = 0; j < n; ++j) {
+        const int c = nb * NR2 + j;
+        dst[j] = ei_requant_channel(&p->rq, c, (int64_t)sums[j] - p->rq.bias[c]);
+      }
+      continue;
+    }
+    const ei_rq_mode mode = ei_simd_mode(&h->scales);
+#define ONE_ROW(m) ei_requant_store8x2(o, &h->scales, acc0, acc1, acc0, acc1, dst, NULL, n, is_signed, m)
+    if (mode == EI_RQ_UNIFORM)
+      ONE_ROW(EI_RQ_UNIFORM);
+    else if (mode == EI_RQ_SCALED)
+      ONE_ROW(EI_RQ_SCALED);
+    else if (mode == EI_RQ_RECTIFIED)
+      ONE_ROW(EI_RQ_RECTIFIED);
+    else
+      ONE_ROW(EI_RQ_TWO_ROUNDINGS);
+#undef ONE_ROW
+  }
+}
+
 /* Widens n bytes of src to int16 at dst, 8 at a time: up to 7 bytes are read
  * past src + n, and up to 7 elements written past dst + n. */
 static inline void widen(const uint8_t *src, int16_t *dst, size_t n, bool is_signed) {
@@ -345,6 +388,9 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const bool direct = direct_rows(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
+  void (*one_row)(const ei_conv_params *, packed_layout, ei_requant_out, const int16_t *, uint8_t *, bool) =
+      c2_one_row;
+  __asm__("" : "+r"(one_row));
   int b = 0, oy = 0, ox = 0; /* the next pixel to widen, counted (dividing m costs more than widening it) */
   for (size_t m = 0; m < M; m += (size_t)mr) {
     const int rows = M - m < (size_t)mr ? (int)(M - m) : mr;
@@ -367,7 +413,9 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
         }
       }
     }
-    if (c2)
+    if (c2 && rows == 1)
+      one_row(p, L, o, x16[0], out[0], is_signed);
+    else if (c2)
       gemm_rows_c2(p, L, o, x16, out, rows, is_signed);
     else if (rows == 1) /* a single pixel (a classifier head): no duplicate row */
       gemm_rows(p, L, o, x16, out, rows, 1, is_signed);
