@@ -28,14 +28,14 @@ static inline v128_t scale_x4(v128_t x, v128_t mh, v128_t ml, int n) {
 }
 
 /* The output's scaling of sums s (|s| < 2^28: two scaled inputs of 28 bits
- * at most), plus the zero point: in one rounding (requant_wasmsimd.h) when
- * the exponent allows, without its sign step when the activation clamps at
- * or above the zero point, else as the reference's two roundings. */
+ * at most), plus the zero point: in one rounding (requant_wasmsimd.h, on
+ * 4 * s) when the exponent allows (EI_RQ_SCALED), without its sign step when
+ * the activation clamps at or above the zero point, else as the reference's
+ * two roundings. */
 static inline __attribute__((always_inline)) v128_t finish_x4(v128_t s, v128_t mo, v128_t rounding, v128_t zp,
                                                               int shift_out, ei_rq_mode mode) {
-  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(wasm_i32x4_add(s, s), mo, rounding, -shift_out);
-  if (mode == EI_RQ_RECTIFIED)
-    return ei_requant_rectified_x4(wasm_i32x4_add(s, s), mo, rounding, rounding, -shift_out);
+  if (mode == EI_RQ_SCALED) return ei_requant_uniform_x4(wasm_i32x4_shl(s, 2), mo, rounding, -shift_out);
+  if (mode == EI_RQ_RECTIFIED) return ei_requant_rectified_x4(wasm_i32x4_shl(s, 2), mo, rounding, 1 - shift_out);
   return wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s, mo), -shift_out), zp);
 }
 
@@ -49,7 +49,7 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
   const v128_t mo = wasm_i32x4_splat(p->mult_out), zp = wasm_i32x4_splat(p->out_zero_point);
   const v128_t rounding = mode == EI_RQ_TWO_ROUNDINGS
                               ? zp
-                              : wasm_i64x2_splat(ei_simd_one_rounding(-p->shift_out, 0, p->out_zero_point));
+                              : wasm_i32x4_splat(ei_simd_one_rounding(1 - p->shift_out, 1, p->out_zero_point));
   const v128_t lo8 = wasm_i8x16_splat((int8_t)p->act_min), hi8 = wasm_i8x16_splat((int8_t)p->act_max);
   /* Locals: a byte stored may alias the params. */
   const int shift1 = p->shift1, shift2 = p->shift2, shift_out = p->shift_out;
@@ -72,15 +72,15 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
 void ei_add_q8(const ei_add_params *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
   const ei_rq_mode mode = !ei_simd_one_rounding_ok(p->mult_out, p->shift_out, p->out_zero_point) ? EI_RQ_TWO_ROUNDINGS
                           : p->act_min >= p->out_zero_point ? EI_RQ_RECTIFIED
-                                                            : EI_RQ_UNIFORM;
-  if (p->is_signed && mode == EI_RQ_UNIFORM)
-    add_simd(p, a, b, out, n, true, EI_RQ_UNIFORM);
+                                                            : EI_RQ_SCALED;
+  if (p->is_signed && mode == EI_RQ_SCALED)
+    add_simd(p, a, b, out, n, true, EI_RQ_SCALED);
   else if (p->is_signed && mode == EI_RQ_RECTIFIED)
     add_simd(p, a, b, out, n, true, EI_RQ_RECTIFIED);
   else if (p->is_signed)
     add_simd(p, a, b, out, n, true, EI_RQ_TWO_ROUNDINGS);
-  else if (mode == EI_RQ_UNIFORM)
-    add_simd(p, a, b, out, n, false, EI_RQ_UNIFORM);
+  else if (mode == EI_RQ_SCALED)
+    add_simd(p, a, b, out, n, false, EI_RQ_SCALED);
   else if (mode == EI_RQ_RECTIFIED)
     add_simd(p, a, b, out, n, false, EI_RQ_RECTIFIED);
   else

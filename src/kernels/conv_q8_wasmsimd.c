@@ -266,9 +266,7 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       continue;
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
-    if (mode == EI_RQ_UNIFORM)
-      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_UNIFORM);
-    else if (mode == EI_RQ_SCALED)
+    if (mode == EI_RQ_SCALED)
       finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
     else if (mode == EI_RQ_RECTIFIED)
       finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_RECTIFIED);
@@ -308,9 +306,7 @@ static void c2_one_row(const ei_conv_params *p, packed_layout L, ei_requant_out 
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
 #define ONE_ROW(m) ei_requant_store8x2(o, &h->scales, acc0, acc1, acc0, acc1, dst, NULL, n, is_signed, m)
-    if (mode == EI_RQ_UNIFORM)
-      ONE_ROW(EI_RQ_UNIFORM);
-    else if (mode == EI_RQ_SCALED)
+    if (mode == EI_RQ_SCALED)
       ONE_ROW(EI_RQ_SCALED);
     else if (mode == EI_RQ_RECTIFIED)
       ONE_ROW(EI_RQ_RECTIFIED);

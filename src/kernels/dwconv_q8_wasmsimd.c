@@ -244,9 +244,7 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
       continue;
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
-    if (mode == EI_RQ_UNIFORM)
-      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_UNIFORM);
-    else if (mode == EI_RQ_SCALED)
+    if (mode == EI_RQ_SCALED)
       group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_SCALED);
     else if (mode == EI_RQ_RECTIFIED)
       group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed,

@@ -2,7 +2,7 @@
  * ei_mul_q8_one(): eight elements per step. The offset inputs fit int16
  * (|x - zp| <= 255), their product int32 (|product| <= 65025 < 2^30), so the
  * one-rounding requantization of requant_wasmsimd.h applies whenever the
- * exponent lies in [-21, -1] and the zero point in [-256, 256]; other scales
+ * exponent lies in [-20, -1] and the zero point in [-256, 256]; other scales
  * run the scalar element. */
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -16,13 +16,14 @@ static inline __attribute__((always_inline)) void mul_simd(const ei_mul_params *
   const int shift = -p->shift;
   const v128_t off1 = wasm_i16x8_splat((int16_t)p->offset1), off2 = wasm_i16x8_splat((int16_t)p->offset2);
   const v128_t m = wasm_i32x4_splat(p->multiplier);
-  const v128_t rounding = wasm_i64x2_splat(ei_simd_one_rounding(shift, 0, p->out_zero_point));
+  const v128_t rounding = wasm_i32x4_splat(ei_simd_one_rounding(shift + 1, 1, p->out_zero_point));
   const v128_t lo8 = wasm_i8x16_splat((int8_t)p->act_min), hi8 = wasm_i8x16_splat((int8_t)p->act_max);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    /* x1 doubled: the one-rounding requantization reads a doubled product. */
+    /* x1 times 4: the one-rounding requantization reads the product times 4
+     * (|4 * (x1 + offset1)| <= 1020 fits int16). */
     const v128_t x1 = wasm_i16x8_shl(
-        wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1), 1);
+        wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1), 2);
     const v128_t x2 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(b + i) : wasm_u16x8_load8x8(b + i), off2);
     const v128_t lo = ei_requant_uniform_x4(wasm_i32x4_extmul_low_i16x8(x1, x2), m, rounding, shift);
     const v128_t hi = ei_requant_uniform_x4(wasm_i32x4_extmul_high_i16x8(x1, x2), m, rounding, shift);

@@ -82,47 +82,45 @@ static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v
 }
 
 /* ---- One rounding for a block of channels ----
- * When a channel's exponent is -n, 1 <= n <= 21, and its accumulators stay
+ * When a channel's exponent is -n, 1 <= n <= 20, and its accumulators stay
  * small (below), the two roundings and the output zero point fold into one sum:
  *   r + zp = floor((acc*m + 2^30 + (2^(n-1) + zp*2^n - s) * 2^31) / 2^(31+n)),
  * s = 1 when acc < 0. (y = floor((acc*m + 2^30) / 2^31) as above, and the
  * rounding shift is floor((y + 2^(n-1) - [y < 0]) / 2^n); nested floors of
  * divisions collapse. y < 0 implies acc < 0, and when acc < 0 but y = 0 both
  * give 0.)
- * The channels of a block share one shift N, the largest n among them: for a
- * channel with n = N - d, scaling numerator and denominator by 2^(d+1) gives
- *   r + zp = floor((acc' * m + R - s * 2^(32+d)) / 2^(32+N)),
- *   acc' = acc * 2^(d+1),  R = 2^(31+d) + (2^(N-1) + zp*2^N) * 2^32,
+ * The channels of a block share one shift N, one more than the largest n
+ * among them: for a channel with n = N - d (so d >= 1), scaling numerator and
+ * denominator by 2^(d+1) gives
+ *   r + zp = floor((acc' * m + R * 2^32) / 2^(32+N)),
+ *   acc' = acc * 2^(d+1),  R = 2^(d-1) + 2^(N-1) + zp*2^N - s*2^d,
  * and kernels hold acc' directly: they pack the channel's weights and bias
  * times 2^(d+1), which needs |acc| * 2^(d+1) < 2^31 and |w'| * 2^(d+1) < 2^15
- * (ei_simd_pack_scales checks both). The high halves of the 64-bit lanes
- * acc' * m + R, gathered by one shuffle (no 64-bit shift), then stay within
- * int32 (|acc' * m| < 2^62, and R / 2^32 < 2^21 + 2^29 for zp up to 256);
- * s * 2^d is subtracted there (the sign mask of acc' ANDed with -2^d),
- * and one arithmetic shift by N, the same for every lane, finishes: no clamp,
- * no multiply, no zero point add. When every d is 0 (always so under
- * per-tensor quantization) one rounding serves all lanes and the AND drops
- * out: EI_RQ_UNIFORM.
+ * (ei_simd_pack_scales checks both). R being whole in units of 2^32 (d >= 1
+ * makes it so), r + zp = floor((floor(acc' * m / 2^32) + R) / 2^N): the high
+ * halves of the 64-bit products, gathered by one shuffle, plus R in int32
+ * lanes (|acc' * m| < 2^62, and R < 2^21 + 2^29 for zp up to 256), then one
+ * arithmetic shift by N, the same for every lane: no 64-bit add, no clamp,
+ * no multiply, no zero point add. s * 2^d is the sign mask of acc' ANDed
+ * with -2^d.
  */
-static inline int64_t ei_simd_one_rounding(int shift, int d, int32_t zero_point) {
-  return ((int64_t)1 << (31 + d)) +
-         (((int64_t)1 << (shift - 1)) + (int64_t)zero_point * ((int64_t)1 << shift)) * ((int64_t)1 << 32);
+static inline int32_t ei_simd_one_rounding(int shift, int d, int32_t zero_point) {
+  return ((int32_t)1 << (d - 1)) + ((int32_t)1 << (shift - 1)) + zero_point * ((int32_t)1 << shift);
 }
 
-/* floor((acc2 * m + add) / 2^32) per lane: the high halves of the 64-bit sums
- * (add_lo in lanes 0, 1; add_hi in 2, 3), which the caller keeps in int32. */
-static inline v128_t ei_mul_high32_x4(v128_t acc2, v128_t m, v128_t add_lo, v128_t add_hi) {
-  const v128_t lo = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc2, ei_opaque(m)), add_lo);
-  const v128_t hi = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc2, ei_opaque(m)), add_hi);
+/* floor(acc2 * m / 2^32) per lane: the high halves of the 64-bit products. */
+static inline v128_t ei_mul_high32_x4(v128_t acc2, v128_t m) {
+  const v128_t lo = wasm_i64x2_extmul_low_i32x4(acc2, ei_opaque(m));
+  const v128_t hi = wasm_i64x2_extmul_high_i32x4(acc2, ei_opaque(m));
   return wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
 }
 
 /* True when one channel's scale takes the one-rounding sum: exponent in
- * [-21, -1], a positive significand, and the zero point in [-256, 256] (the
+ * [-20, -1] (N is one more), a positive significand, and the zero point in [-256, 256] (the
  * margins above assume an 8-bit one). Its accumulators must also stay small,
  * which the caller knows. */
 static inline bool ei_simd_one_rounding_ok(int32_t multiplier, int exponent, int32_t zero_point) {
-  return exponent <= -1 && exponent >= -EI_SIMD_SHIFT && multiplier >= 0 && zero_point >= -256 && zero_point <= 256;
+  return exponent <= -1 && exponent >= 1 - EI_SIMD_SHIFT && multiplier >= 0 && zero_point >= -256 && zero_point <= 256;
 }
 
 /* The largest |x - x_zp| of an 8-bit input, times which each |w'| bounds a product. */
@@ -157,31 +155,29 @@ static inline int64_t ei_acc_bound(const ei_requant *rq, int c, int64_t max_x, c
 }
 
 /* Requantized lanes plus the zero point (not yet clamped) of accumulators
- * whose exponents -(n - d) may differ by lane: acc2 holds each lane's
- * acc * 2^(d+1), rounding_lo/hi lanes 0, 1 and 2, 3's
- * ei_simd_one_rounding(n, d, zp), and sign_step each lane's -2^d. */
-static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
-                                          v128_t sign_step, int n) {
+ * whose exponents -(N - d) may differ by lane: acc2 holds each lane's
+ * acc * 2^(d+1), rounding each lane's ei_simd_one_rounding(N, d, zp), and
+ * sign_step each lane's -2^d. */
+static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding, v128_t sign_step, int n) {
   const v128_t sign = wasm_v128_and(wasm_i32x4_shr(acc2, 31), sign_step);
-  return ei_i32x4_shr_n(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), sign), n);
+  return ei_i32x4_shr_n(wasm_i32x4_add(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding), sign), n);
 }
 
-/* The same when every lane's exponent is -n (d = 0): acc2 = 2 * acc, one
- * rounding ei_simd_one_rounding(n, 0, zp) in both 64-bit lanes, and the
- * sign step -1 (the AND with it folds away). */
-static inline v128_t ei_requant_uniform_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
-  return ei_requant_scaled_x4(acc2, multiplier, rounding, rounding, wasm_i32x4_const_splat(-1), n);
+/* The same for one exponent -n in every lane (per-tensor scales): acc4 =
+ * 4 * acc, rounding ei_simd_one_rounding(n + 1, 1, zp) in every lane, and
+ * the shift n + 1. */
+static inline v128_t ei_requant_uniform_x4(v128_t acc4, v128_t multiplier, v128_t rounding, int n) {
+  return ei_requant_scaled_x4(acc4, multiplier, rounding, wasm_i32x4_const_splat(-2), n + 1);
 }
 
 /* The same without the sign step, for blocks whose activation clamps below
  * at or above the zero point (ReLU, ReLU6). For acc >= 0 the sign step is 0
  * anyway. For acc < 0 the reference's r is at most 0, so r + zp clamps to
- * the bound; here acc2 * m <= 0 leaves at most 2^(31+d) + 2^(N-1) * 2^32
- * above zp * 2^(32+N), less than 2^(32+N) since d < N, so the result is at
- * most zp and clamps to the same bound. */
-static inline v128_t ei_requant_rectified_x4(v128_t acc2, v128_t multiplier, v128_t rounding_lo, v128_t rounding_hi,
-                                             int n) {
-  return ei_i32x4_shr_n(ei_mul_high32_x4(acc2, multiplier, rounding_lo, rounding_hi), n);
+ * the bound; here acc2 * m <= 0 leaves at most 2^(d-1) + 2^(N-1) above
+ * zp * 2^N, less than 2^N since d < N, so the result is at most zp and
+ * clamps to the same bound. */
+static inline v128_t ei_requant_rectified_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
+  return ei_i32x4_shr_n(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding), n);
 }
 
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
@@ -200,23 +196,22 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
   return wasm_u8x16_min(wasm_u8x16_max(wasm_u8x16_narrow_i16x8(ab, cd), lo8), hi8);
 }
 
-/* Which of the four requantizations a block takes. Kernels read it once per
+/* Which of the three requantizations a block takes. Kernels read it once per
  * block and pass it down as a constant, so each inlined copy keeps one route
  * and no per-vector branch. */
-typedef enum { EI_RQ_UNIFORM, EI_RQ_SCALED, EI_RQ_RECTIFIED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
+typedef enum { EI_RQ_SCALED, EI_RQ_RECTIFIED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
 
 /* ---- A block of up to eight channels ----
  * The constants a kernel's packed header keeps per block: those of the
- * one-rounding sums (uniform when the channels share one exponent, scaled
- * when they do not) or, when some channel's accumulators or weights are too
+ * one-rounding sums or, when some channel's accumulators or weights are too
  * large for those, those of the two roundings of ei_requant_x4. */
 #define EI_SIMD_BLOCK 8
 typedef struct {
   int32_t multiplier[EI_SIMD_BLOCK];
-  int64_t rounding[EI_SIMD_BLOCK];  /* one rounding: ei_simd_one_rounding(shift, d, zp) */
+  int32_t rounding[EI_SIMD_BLOCK];  /* one rounding: ei_simd_one_rounding(shift, d, zp) */
   int32_t sign_step[EI_SIMD_BLOCK]; /* one rounding: -2^d */
   int32_t left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK]; /* two roundings */
-  int32_t shift;   /* one rounding: N, the largest -exponent of the block */
+  int32_t shift;   /* one rounding: N, one more than the largest -exponent of the block */
   int32_t simd_ok; /* every channel's exponent fits a SIMD requantization */
   int32_t mode;    /* an ei_rq_mode */
 } ei_simd_scales;
@@ -229,26 +224,20 @@ typedef struct {
  * A channel whose weights are all zero (a pruned or dead channel, to which
  * converters give tiny scales) outputs one value, requant(bias). In the
  * one-rounding sums its lane takes multiplier 0, no sign step and that value
- * times 2^(32+N) as its rounding, so its exponent neither sets N nor needs
- * the SIMD range. */
+ * times 2^N as its rounding, so its exponent neither sets N nor needs the
+ * SIMD range. */
 static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
                                        const int32_t *weight_max, ei_simd_scales *s,
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
   memset(s, 0, sizeof *s);
   for (int j = 0; j < EI_SIMD_BLOCK; ++j) weight_factor[j] = 1;
-  bool one_rounding = true, uniform = true;
-  int shift = 1, varying = -1; /* varying: the first channel with weights */
+  bool one_rounding = rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  int shift = 2; /* N: one more than the largest n among channels with weights */
   for (int c = first; c < first + count; ++c) {
-    if (weight_max[c - first] == 0) {
-      uniform = false; /* its rounding differs from the others' */
-      continue;
-    }
+    if (weight_max[c - first] == 0) continue;
     one_rounding = one_rounding && ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point);
-    if (varying < 0) varying = c;
-    uniform = uniform && rq->shift[c] == rq->shift[varying];
-    if (-rq->shift[c] > shift) shift = -rq->shift[c];
+    if (1 - rq->shift[c] > shift) shift = 1 - rq->shift[c];
   }
-  one_rounding = one_rounding && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
   for (int j = 0; j < count && one_rounding; ++j) {
     const int d = shift + rq->shift[first + j];
     one_rounding = weight_max[j] == 0 || ((acc_bound[j] << (d + 1)) < ((int64_t)1 << 31) &&
@@ -257,14 +246,14 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   s->simd_ok = one_rounding || ei_simd_requant_ok(rq, first, count);
   if (!s->simd_ok) return;
   const bool rectified = rq->act_min >= rq->out_zero_point;
-  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : rectified ? EI_RQ_RECTIFIED : uniform ? EI_RQ_UNIFORM : EI_RQ_SCALED;
+  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : rectified ? EI_RQ_RECTIFIED : EI_RQ_SCALED;
   s->shift = shift;
   for (int j = 0; j < count; ++j) {
     const int c = first + j;
     s->multiplier[j] = rq->multiplier[c];
     if (one_rounding && weight_max[j] == 0) {
       s->multiplier[j] = 0;
-      s->rounding[j] = (int64_t)ei_requant_channel_value(rq, c, 0) * ((int64_t)1 << (32 + shift));
+      s->rounding[j] = ei_requant_channel_value(rq, c, 0) * ((int32_t)1 << shift);
     } else if (one_rounding) {
       const int d = shift + rq->shift[c];
       s->rounding[j] = ei_simd_one_rounding(shift, d, rq->out_zero_point);
@@ -315,13 +304,10 @@ static inline ei_requant_out ei_requant_out_of(const ei_requant *rq) {
 static inline __attribute__((always_inline)) v128_t ei_requant_quarter(ei_requant_out o, const ei_simd_scales *s,
                                                                        int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
-  if (mode == EI_RQ_UNIFORM) return ei_requant_uniform_x4(x, m, wasm_v128_load(s->rounding), s->shift);
   if (mode == EI_RQ_SCALED)
-    return ei_requant_scaled_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
-                                wasm_v128_load(s->sign_step + 4 * h), s->shift);
-  if (mode == EI_RQ_RECTIFIED)
-    return ei_requant_rectified_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->rounding + 4 * h + 2),
-                                   s->shift);
+    return ei_requant_scaled_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->sign_step + 4 * h),
+                                s->shift);
+  if (mode == EI_RQ_RECTIFIED) return ei_requant_rectified_x4(x, m, wasm_v128_load(s->rounding + 4 * h), s->shift);
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
   const v128_t high = wasm_v128_load(s->high + 4 * h), left = wasm_v128_load(s->left + 4 * h);
   return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), o.zero_point);

@@ -325,20 +325,19 @@ static int32_t random_accumulator(int n, int32_t scale) {
 
 /* The uniform requantization against ei_requantize, lane by lane: every
  * exponent it takes, extreme zero points, accumulators up to its bound of
- * 2^30 (passed doubled, as kernels keep them), and ties of both roundings
+ * 2^29 (passed times 4, as kernels keep them), and ties of both roundings
  * (m = 2^30 halves acc exactly). */
 static void test_requant_uniform(int index) {
-  const int n = range(1, EI_SIMD_SHIFT);
+  const int n = range(1, EI_SIMD_SHIFT - 1);
   const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], acc2[4], mult[4], got[4];
+  int32_t acc[4], acc4[4], mult[4], got[4];
   for (int i = 0; i < 4; ++i) {
     mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
-    acc[i] = random_accumulator(n, 2);
-    acc2[i] = 2 * acc[i];
+    acc[i] = random_accumulator(n, 4);
+    acc4[i] = 4 * acc[i];
   }
-  const int64_t r = ei_simd_one_rounding(n, 0, zp);
-  const int64_t rounding[2] = {r, r};
-  wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding), n));
+  const v128_t rounding = wasm_i32x4_splat(ei_simd_one_rounding(n + 1, 1, zp));
+  wasm_v128_store(got, ei_requant_uniform_x4(wasm_v128_load(acc4), wasm_v128_load(mult), rounding, n));
   for (int i = 0; i < 4; ++i) {
     const int32_t want = ei_requantize(acc[i], mult[i], -n) + zp;
     ++cases;
@@ -350,30 +349,34 @@ static void test_requant_uniform(int index) {
   }
 }
 
-/* The scaled requantization: lanes with exponents -(n - d), d in [0, n - 1],
- * accumulators passed times 2^(d+1) up to the bound that keeps them in int32,
- * exact over the whole range. */
-static void test_requant_scaled(int index) {
-  const int n = range(1, EI_SIMD_SHIFT);
-  const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], acc2[4], mult[4], sign_step[4], d[4], got[4];
-  int64_t rounding[4];
+/* Lanes of a block with shift N: exponents -(N - d), d in [1, N - 1], and
+ * accumulators passed times 2^(d+1) up to the bound that keeps them in int32. */
+static void random_scaled_lanes(int N, int32_t acc[4], int32_t acc2[4], int32_t mult[4], int32_t d[4],
+                                int32_t rounding[4], int32_t zp) {
   for (int i = 0; i < 4; ++i) {
-    d[i] = next() % 2 ? range(0, n - 1 < 4 ? n - 1 : 4) : range(0, n - 1);
-    mult[i] = next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
-    acc[i] = random_accumulator(n - d[i], 2 << d[i]);
+    d[i] = next() % 2 ? range(1, N - 1 < 5 ? N - 1 : 5) : range(1, N - 1);
+    mult[i] = next() % 8 == 0 ? 0 : next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
+    acc[i] = random_accumulator(N - d[i], 2 << d[i]);
     acc2[i] = (int32_t)((uint32_t)acc[i] << (d[i] + 1));
-    rounding[i] = ei_simd_one_rounding(n, d[i], zp);
-    sign_step[i] = -(1 << d[i]);
+    rounding[i] = ei_simd_one_rounding(N, d[i], zp);
   }
+}
+
+/* The scaled requantization, exact over the whole range. */
+static void test_requant_scaled(int index) {
+  const int N = range(2, EI_SIMD_SHIFT);
+  const int32_t zp = extreme(-128, 255);
+  int32_t acc[4], acc2[4], mult[4], sign_step[4], d[4], rounding[4], got[4];
+  random_scaled_lanes(N, acc, acc2, mult, d, rounding, zp);
+  for (int i = 0; i < 4; ++i) sign_step[i] = -(1 << d[i]);
   wasm_v128_store(got, ei_requant_scaled_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
-                                            wasm_v128_load(rounding + 2), wasm_v128_load(sign_step), n));
+                                            wasm_v128_load(sign_step), N));
   for (int i = 0; i < 4; ++i) {
-    const int32_t want = ei_requantize(acc[i], mult[i], -(n - d[i])) + zp;
+    const int32_t want = ei_requantize(acc[i], mult[i], -(N - d[i])) + zp;
     ++cases;
     if (got[i] != want) {
-      printf("FAIL scaled requant case %d: acc %d m %d exponent %d (n %d) zp %d: simd %d, reference %d\n", index,
-             acc[i], mult[i], d[i] - n, n, zp, got[i], want);
+      printf("FAIL scaled requant case %d: acc %d m %d exponent %d (N %d) zp %d: simd %d, reference %d\n", index,
+             acc[i], mult[i], d[i] - N, N, zp, got[i], want);
       ++failures;
     }
   }
@@ -383,25 +386,17 @@ static void test_requant_scaled(int index) {
  * acc < 0, at most zp like the reference, so both clamp to an activation
  * bound at or above zp. */
 static void test_requant_rectified(int index) {
-  const int n = range(1, EI_SIMD_SHIFT);
+  const int N = range(2, EI_SIMD_SHIFT);
   const int32_t zp = extreme(-128, 255);
-  int32_t acc[4], acc2[4], mult[4], d[4], got[4];
-  int64_t rounding[4];
+  int32_t acc[4], acc2[4], mult[4], d[4], rounding[4], got[4];
+  random_scaled_lanes(N, acc, acc2, mult, d, rounding, zp);
+  wasm_v128_store(got, ei_requant_rectified_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding), N));
   for (int i = 0; i < 4; ++i) {
-    d[i] = next() % 2 ? range(0, n - 1 < 4 ? n - 1 : 4) : range(0, n - 1);
-    mult[i] = next() % 8 == 0 ? 0 : next() % 4 == 0 ? (1 << 30) : (int32_t)((1u << 30) + next() % (1u << 30));
-    acc[i] = random_accumulator(n - d[i], 2 << d[i]);
-    acc2[i] = (int32_t)((uint32_t)acc[i] << (d[i] + 1));
-    rounding[i] = ei_simd_one_rounding(n, d[i], zp);
-  }
-  wasm_v128_store(got, ei_requant_rectified_x4(wasm_v128_load(acc2), wasm_v128_load(mult), wasm_v128_load(rounding),
-                                               wasm_v128_load(rounding + 2), n));
-  for (int i = 0; i < 4; ++i) {
-    const int32_t want = ei_requantize(acc[i], mult[i], -(n - d[i])) + zp;
+    const int32_t want = ei_requantize(acc[i], mult[i], -(N - d[i])) + zp;
     ++cases;
     if (acc[i] >= 0 ? got[i] != want : got[i] > zp || want > zp) {
-      printf("FAIL rectified requant case %d: acc %d m %d exponent %d (n %d) zp %d: simd %d, reference %d\n", index,
-             acc[i], mult[i], d[i] - n, n, zp, got[i], want);
+      printf("FAIL rectified requant case %d: acc %d m %d exponent %d (N %d) zp %d: simd %d, reference %d\n", index,
+             acc[i], mult[i], d[i] - N, N, zp, got[i], want);
       ++failures;
     }
   }
@@ -443,8 +438,7 @@ static void test_requant_block(int index) {
 #define BLOCK_BYTES(m)                                                                                        \
   ei_requant8x2(o, &scales, wasm_v128_load(lanes[0]), wasm_v128_load(lanes[0] + 4), wasm_v128_load(lanes[1]), \
                 wasm_v128_load(lanes[1] + 4), is_signed, m)
-  if (mode == EI_RQ_UNIFORM) bytes = BLOCK_BYTES(EI_RQ_UNIFORM);
-  else if (mode == EI_RQ_SCALED) bytes = BLOCK_BYTES(EI_RQ_SCALED);
+  if (mode == EI_RQ_SCALED) bytes = BLOCK_BYTES(EI_RQ_SCALED);
   else if (mode == EI_RQ_RECTIFIED) bytes = BLOCK_BYTES(EI_RQ_RECTIFIED);
   else bytes = BLOCK_BYTES(EI_RQ_TWO_ROUNDINGS);
 #undef BLOCK_BYTES
