@@ -57,8 +57,17 @@ static int padded_k(const ei_conv_params *p) {
 }
 static int block_channels(const ei_conv_params *p) { return tile_4x8(p) ? NR2 : NR; }
 static int channel_blocks(const ei_conv_params *p) { return (p->out_c + block_channels(p) - 1) / block_channels(p); }
+/* A single pixel (a classifier head) of int8 weights with zero point 0
+ * keeps them as bytes, widened as they are loaded: its weights are each read
+ * once per run, so their bytes (a 1280 -> 1001 head's 2.6 MB as int16) cost
+ * more than the widening. Such blocks take the two roundings, which leave
+ * w' unscaled. */
+static bool byte_weights(const ei_conv_params *p) {
+  return (int64_t)p->batches * p->out_h * p->out_w == 1 && p->is_signed && p->w_offset == 0;
+}
+
 static size_t block_bytes(const ei_conv_params *p) {
-  return sizeof(block_header) + (size_t)padded_k(p) * block_channels(p) * sizeof(int16_t);
+  return sizeof(block_header) + (size_t)padded_k(p) * block_channels(p) * (byte_weights(p) ? 1 : sizeof(int16_t));
 }
 
 /* The packed weights' sizes, computed once per call and passed down: read
@@ -97,12 +106,14 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
   const int K = reduction_size(p), Kp = padded_k(p), nr = block_channels(p);
   const int kg = tile_4x8(p) ? 2 : KB; /* k per group of adjacent weights: [k/kg][nr][kg] */
   const int64_t max_x = ei_max_input_magnitude(p->in_offset, p->is_signed);
+  const bool bytes = byte_weights(p);
   uint8_t *out = packed;
   for (int nb = 0; nb < channel_blocks(p); ++nb, out += block_bytes(p)) {
     block_header h;
     int16_t *w = (int16_t *)(out + sizeof h);
+    int8_t *w8 = (int8_t *)(out + sizeof h);
     memset(&h, 0, sizeof h);
-    memset(w, 0, (size_t)Kp * nr * sizeof(int16_t));
+    memset(w, 0, block_bytes(p) - sizeof h);
     const int n = p->out_c - nb * nr < nr ? p->out_c - nb * nr : nr;
     int64_t acc_bound[NR2] = {0}; /* of |bias + sum (x - x_zp) w'| */
     int32_t weight_max[NR2] = {0};
@@ -112,7 +123,11 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
       ei_weight_stats stats = {0};
       for (int k = 0; k < K; ++k) {
         const int16_t wk = (int16_t)(ei_load_q8(src + k, p->is_signed) + p->w_offset);
-        w[(k / kg) * nr * kg + j * kg + k % kg] = wk;
+        const size_t at = (size_t)(k / kg) * nr * kg + (size_t)j * kg + k % kg;
+        if (bytes)
+          w8[at] = (int8_t)wk;
+        else
+          w[at] = wk;
         ei_weight_stats_add(&stats, wk);
       }
       acc_bound[j] = ei_acc_bound(&p->rq, c, max_x, &stats);
@@ -120,8 +135,8 @@ void ei_conv_q8_pack(ei_conv_params *p, void *packed) {
       h.bias[j] = ei_fold_bias(&p->rq, c, p->in_offset, &stats);
     }
     int32_t weight_factor[EI_SIMD_BLOCK];
-    ei_simd_pack_scales(&p->rq, nb * nr, n, acc_bound, weight_max, &h.scales, weight_factor);
-    ei_simd_scale_block(weight_factor, w, (size_t)Kp * nr, kg, nr, h.bias);
+    ei_simd_pack_scales(&p->rq, nb * nr, n, acc_bound, weight_max, !bytes, &h.scales, weight_factor);
+    if (!bytes) ei_simd_scale_block(weight_factor, w, (size_t)Kp * nr, kg, nr, h.bias);
     memcpy(out, &h, sizeof h);
   }
   p->packed = packed;
@@ -154,20 +169,21 @@ static inline void store_bytes(uint8_t *dst, v128_t v, int n) {
  * `rows` are computed on a duplicate of the last row and not stored. */
 static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params *p, packed_layout L, ei_requant_out o,
                                                             const int16_t *const x16[MR], uint8_t *const out[MR],
-                                                            int rows, int mr, bool is_signed) {
+                                                            int rows, int mr, bool bytes, bool is_signed) {
   const int kblocks = L.padded_k / KB;
+  const size_t weight_size = bytes ? 1 : sizeof(int16_t);
   const uint8_t *block = p->packed;
   for (int nb = 0; nb < L.blocks; ++nb, block += L.block_bytes) {
     const block_header *h = (const block_header *)block;
-    const int16_t *w = (const int16_t *)(block + sizeof *h);
+    const uint8_t *w = block + sizeof *h;
     v128_t acc[MR][NR];
     for (int r = 0; r < MR; ++r)
       for (int c = 0; c < NR; ++c) acc[r][c] = wasm_i32x4_splat(0);
-    for (int kb = 0; kb < kblocks; ++kb, w += NR * KB) {
+    for (int kb = 0; kb < kblocks; ++kb, w += NR * KB * weight_size) {
       v128_t x[MR];
       for (int r = 0; r < mr; ++r) x[r] = wasm_v128_load(x16[r] + kb * KB);
       for (int c = 0; c < NR; ++c) {
-        const v128_t wc = wasm_v128_load(w + c * KB);
+        const v128_t wc = bytes ? wasm_i16x8_load8x8(w + c * KB) : wasm_v128_load(w + c * KB * sizeof(int16_t));
         for (int r = 0; r < mr; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
       }
     }
@@ -381,7 +397,7 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
   const bool c2 = tile_4x8(p);
   const packed_layout L = layout_of(p);
   const ei_requant_out o = ei_requant_out_of(&p->rq);
-  const bool direct = direct_rows(p);
+  const bool direct = direct_rows(p), bytes = byte_weights(p);
   const int mr = c2 ? MR2 : MR;
   int16_t *const rows16 = (int16_t *)scratch;
   void (*one_row)(const ei_conv_params *, packed_layout, ei_requant_out, const int16_t *, uint8_t *, bool) =
@@ -413,10 +429,12 @@ static inline __attribute__((always_inline)) void conv_simd(const ei_conv_params
       one_row(p, L, o, x16[0], out[0], is_signed);
     else if (c2)
       gemm_rows_c2(p, L, o, x16, out, rows, is_signed);
-    else if (rows == 1) /* a single pixel (a classifier head): no duplicate row */
-      gemm_rows(p, L, o, x16, out, rows, 1, is_signed);
+    else if (rows == 1 && bytes) /* a single pixel (a classifier head): no duplicate row */
+      gemm_rows(p, L, o, x16, out, rows, 1, true, is_signed);
+    else if (rows == 1)
+      gemm_rows(p, L, o, x16, out, rows, 1, false, is_signed);
     else
-      gemm_rows(p, L, o, x16, out, rows, MR, is_signed);
+      gemm_rows(p, L, o, x16, out, rows, MR, false, is_signed);
   }
 }
 

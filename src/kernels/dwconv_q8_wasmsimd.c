@@ -89,7 +89,7 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
       h.bias[j] = ei_fold_bias(&p->rq, c, p->in_offset, &stats);
     }
     int32_t weight_factor[EI_SIMD_BLOCK];
-    ei_simd_pack_scales(&p->rq, cg * CB, n, acc_bound, weight_max, &h.scales, weight_factor);
+    ei_simd_pack_scales(&p->rq, cg * CB, n, acc_bound, weight_max, true, &h.scales, weight_factor);
     ei_simd_scale_block(weight_factor, w, (size_t)tap_pairs(p) * 2 * CB, 2, CB, h.bias);
     memcpy(out, &h, sizeof h);
   }

@@ -220,18 +220,19 @@ typedef struct {
  * weight_factor[j], what the kernel multiplies channel first + j's packed
  * weights and bias by (ei_simd_scale_block): 2^(d+1) for the one-rounding
  * sums, else 1. acc_bound[j] bounds the channel's |acc| (bias included),
- * weight_max[j] its |w'|.
+ * weight_max[j] its |w'|. Without scaled_weights (the kernel cannot scale
+ * them) the block takes the two roundings.
  * A channel whose weights are all zero (a pruned or dead channel, to which
  * converters give tiny scales) outputs one value, requant(bias). In the
  * one-rounding sums its lane takes multiplier 0, no sign step and that value
  * times 2^N as its rounding, so its exponent neither sets N nor needs the
  * SIMD range. */
 static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
-                                       const int32_t *weight_max, ei_simd_scales *s,
+                                       const int32_t *weight_max, bool scaled_weights, ei_simd_scales *s,
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
   memset(s, 0, sizeof *s);
   for (int j = 0; j < EI_SIMD_BLOCK; ++j) weight_factor[j] = 1;
-  bool one_rounding = rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  bool one_rounding = scaled_weights && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
   int shift = 2; /* N: one more than the largest n among channels with weights */
   for (int c = first; c < first + count; ++c) {
     if (weight_max[c - first] == 0) continue;

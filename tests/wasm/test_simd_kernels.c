@@ -422,7 +422,7 @@ static void test_requant_block(int index) {
     acc_bound[j] = (int64_t)1 << range(4, 22);
   }
   ei_simd_scales scales;
-  ei_simd_pack_scales(&rq, 0, count, acc_bound, weight_max, &scales, weight_factor);
+  ei_simd_pack_scales(&rq, 0, count, acc_bound, weight_max, next() % 8 != 0, &scales, weight_factor);
   if (!scales.simd_ok) return;
   for (int r = 0; r < 2; ++r)
     for (int j = 0; j < count; ++j) {
