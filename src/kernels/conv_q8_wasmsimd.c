@@ -214,6 +214,18 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
   }
 }
 
+/* A block of channels [first, first + n) some of whose multipliers lie
+ * outside the SIMD range, requantized with the reference arithmetic for rows
+ * [0, rows): sums[r] holds row r's accumulators with the packed (folded)
+ * bias, from which ei_requant_channel's plain bias is taken back (modulo
+ * 2^32). */
+static void requant_rows_ref(const ei_requant *rq, const int32_t (*sums)[NR2], int rows, int first, int n,
+                             uint8_t *const out[]) {
+  for (int r = 0; r < rows; ++r)
+    for (int c = first; c < first + n; ++c)
+      out[r][c] = ei_requant_channel(rq, c, (int64_t)sums[r][c - first] - rq->bias[c]);
+}
+
 /* Adds the products of one pair of inputs (k, k+1) of row r, loaded as one
  * int32 and broadcast from the widened row x16[r], with the eight channels'
  * weight pairs w0, w1. */
@@ -273,12 +285,7 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
         wasm_v128_store(sums[r], acc[r][0]);
         wasm_v128_store(sums[r] + 4, acc[r][1]);
       }
-      for (int r = 0; r < rows; ++r) {
-        for (int j = 0; j < n; ++j) {
-          const int c = nb * NR2 + j;
-          out[r][c] = ei_requant_channel(&p->rq, c, (int64_t)sums[r][j] - p->rq.bias[c]);
-        }
-      }
+      requant_rows_ref(&p->rq, sums, rows, nb * NR2, n, out);
       continue;
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
@@ -311,13 +318,10 @@ static void c2_one_row(const ei_conv_params *p, packed_layout L, ei_requant_out 
     const int n = L.out_c - nb * NR2 < NR2 ? L.out_c - nb * NR2 : NR2;
     uint8_t *dst = out + nb * NR2;
     if (!h->scales.simd_ok) {
-      int32_t sums[NR2];
-      wasm_v128_store(sums, acc0);
-      wasm_v128_store(sums + 4, acc1);
-      for (int j = 0; j < n; ++j) {
-        const int c = nb * NR2 + j;
-        dst[j] = ei_requant_channel(&p->rq, c, (int64_t)sums[j] - p->rq.bias[c]);
-      }
+      int32_t sums[1][NR2];
+      wasm_v128_store(sums[0], acc0);
+      wasm_v128_store(sums[0] + 4, acc1);
+      requant_rows_ref(&p->rq, sums, 1, nb * NR2, n, &out);
       continue;
     }
     const ei_rq_mode mode = ei_simd_mode(&h->scales);
