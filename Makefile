@@ -18,7 +18,11 @@ CFLAGS_COMMON := -std=c11 -Wall -Wextra -Wno-unused-parameter -Isrc
 NATIVE_CFLAGS := $(CFLAGS_COMMON) -O2 -g
 SAN_CFLAGS := $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-WASM_FLAGS := -std=c11 -O3 -Isrc --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 \
+# -flto: the ops call their kernels (and the kernels the requantization
+# helpers) across files; link-time optimization inlines and specializes those
+# calls. Same-process A/B against the build without it: tf2 MobileNetV2 0.985,
+# person_detect 0.92.
+WASM_FLAGS := -std=c11 -O3 -flto -Isrc --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 \
   -sMALLOC=emmalloc -sINITIAL_MEMORY=1MB -sTOTAL_STACK=65536 -sMAXIMUM_MEMORY=2GB \
   -DNDEBUG -Wall -Wno-unused-parameter
 
