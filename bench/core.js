@@ -87,7 +87,7 @@ class OursModel {
 }
 
 /** Run `step` repeatedly for at least `ms` milliseconds (and at least once). */
-function warmUp(step, ms) {
+export function warmUp(step, ms) {
   const end = performance.now() + ms;
   let count = 0;
   do {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixQuantizedDimensions } from '../../bench/peer.js';
-import { REFDATA, cli, modelPath, need, needWasm } from './support.js';
+import { REFDATA, REPO, cli, exec, modelPath, need, needWasm } from './support.js';
 
 const MODEL = modelPath('person_detect');
 const INPUT = join(REFDATA, 'tflm_ref', 'person_detect', 'xs1.in.bin');
@@ -43,6 +43,31 @@ test('bench prints the timing and cold-start tables', async () => {
   assert.match(stdout, /^person_detect +random\(seed=1\) +\d+\.\d{3} +\d+\.\d{3} +- +- +- /m);
   assert.match(stdout, /^cold start, ms +ours: wasm +load +first +peer: wasm +load +first$/m);
   assert.match(stdout, /^person_detect +\d+\.\d +\d+\.\d +\d+\.\d +- +- +-$/m);
+});
+
+const AB = join(REPO, 'bench', 'ab.js');
+const ab = (...args) => exec(process.execPath, [AB, ...args]);
+
+test('ab.js times two engine builds in one process and finds their outputs identical', async () => {
+  needWasm();
+  // The scalar and the SIMD build: different code, the same bytes out.
+  const scalar = join(REPO, 'wasm', 'edgeinfer.wasm'), simd = join(REPO, 'wasm', 'edgeinfer-simd.wasm');
+  const { code, stdout, stderr } = await ab(scalar, simd, need(MODEL), '--rounds', '3', '--warmup-ms', '0', '--json');
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout);
+  assert.equal(r.model, 'person_detect');
+  assert.equal(r.rounds, 3);
+  assert.equal(r.output_bytes_differing, 0);
+  assert.ok(isTime(r.a_ms) && isTime(r.b_ms) && r.b_over_a === r.b_ms / r.a_ms, stdout);
+});
+
+test('ab.js rejects a missing argument and a bad --rounds', async () => {
+  let { code, stderr } = await ab('a.wasm', 'b.wasm');
+  assert.equal(code, 2);
+  assert.match(stderr, /^ab: expected A\.wasm B\.wasm MODEL\.tflite\n/);
+  ({ code, stderr } = await ab('a.wasm', 'b.wasm', 'm.tflite', '--rounds', '0'));
+  assert.equal(code, 2);
+  assert.match(stderr, /^ab: --rounds must be an integer >= 1, got 0\n/);
 });
 
 test('bench rejects a bad --runs', async () => {
