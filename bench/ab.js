@@ -11,79 +11,52 @@
 // Build B from a working tree with `make wasm` and copy it aside first; A is usually the
 // committed build.
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../js/engine.js';
-import { DEFAULT_WARMUP_MS, median, randomInputs, warmUp } from './core.js';
+import { EdgeInferError } from '../js/errors.js';
+import { DEFAULT_WARMUP_MS, OursModel, median, randomInputs, timeAlternately, warmUp } from './core.js';
+import { modelName, positiveInt, readBytes } from './node.js';
 
 const DEFAULT_ROUNDS = 200;
+const USAGE = 'usage: node bench/ab.js A.wasm B.wasm MODEL.tflite [--rounds N] [--warmup-ms N] [--json]';
 
-function usage(message) {
-  process.stderr.write(`ab: ${message}\nusage: node bench/ab.js A.wasm B.wasm MODEL.tflite ` +
-    '[--rounds N] [--warmup-ms N] [--json]\n');
-  process.exit(2);
-}
-
-function count(name, text, min) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) usage(`--${name} must be an integer >= ${min}, got ${text}`);
-  return n;
-}
-
-/** How many bytes of each output differ between a and b. */
+/** How many bytes differ between two lists of outputs (as bytes). */
 function differingBytes(a, b) {
-  return a.map((bytes, i) => bytes.reduce((n, x, k) => n + (x !== b[i][k] ? 1 : 0), 0));
+  return a.reduce((n, bytes, i) => n + bytes.reduce((m, x, k) => m + (x !== b[i][k] ? 1 : 0), 0), 0);
 }
 
 async function main() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { rounds: { type: 'string' }, 'warmup-ms': { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (err) {
-    usage(err.message);
-  }
-  const { positionals, values } = parsed;
-  if (positionals.length !== 3) usage('expected A.wasm B.wasm MODEL.tflite');
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { rounds: { type: 'string' }, 'warmup-ms': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 3) throw new EdgeInferError('INVALID_ARGUMENT', 'expected A.wasm B.wasm MODEL.tflite');
   const [wasmA, wasmB, modelFile] = positionals;
-  const rounds = values.rounds === undefined ? DEFAULT_ROUNDS : count('rounds', values.rounds, 1);
-  const warmupMs = values['warmup-ms'] === undefined ? DEFAULT_WARMUP_MS : count('warmup-ms', values['warmup-ms'], 0);
+  const rounds = positiveInt(values.rounds, 'rounds', DEFAULT_ROUNDS);
+  const warmupMs = positiveInt(values['warmup-ms'], 'warmup-ms', DEFAULT_WARMUP_MS, 0);
 
-  const modelBytes = new Uint8Array(readFileSync(modelFile));
+  const modelBytes = readBytes(modelFile, 'model');
   const sides = [];
   for (const file of [wasmA, wasmB]) {
-    const engine = await loadEngine({ wasm: new Uint8Array(readFileSync(file)) });
-    sides.push({ file, interpreter: engine.createInterpreter(modelBytes), times: [] });
+    const engine = await loadEngine({ wasm: readBytes(file, 'engine') });
+    sides.push({ model: new OursModel(engine.createInterpreter(modelBytes)), times: [] });
   }
-  const inputs = randomInputs(sides[0].interpreter.inputs);
+  const inputs = randomInputs(sides[0].model.interpreter.inputs);
   for (const side of sides) {
     side.step = () => {
-      inputs.forEach((bytes, i) => side.interpreter.setInput(i, bytes));
-      side.interpreter.invoke();
+      side.model.setInputs(inputs);
+      side.model.invoke();
     };
     warmUp(side.step, warmupMs);
   }
-  for (let r = 0; r < rounds; r++) {
-    for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
-      const t0 = performance.now();
-      side.step();
-      side.times.push(performance.now() - t0);
-    }
-  }
-  const outputs = sides.map(({ interpreter }) => interpreter.outputs.map((_, i) => {
-    const out = interpreter.getOutput(i);
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength).slice();
-  }));
-  const differing = differingBytes(outputs[0], outputs[1]).reduce((a, b) => a + b, 0);
+  timeAlternately(sides, rounds);
+  const differing = differingBytes(sides[0].model.outputBytes(), sides[1].model.outputBytes());
   const result = {
-    model: basename(modelFile, '.tflite'), a: wasmA, b: wasmB, rounds, warmup_ms: warmupMs,
+    model: modelName(modelFile), a: wasmA, b: wasmB, rounds, warmup_ms: warmupMs,
     a_ms: median(sides[0].times), b_ms: median(sides[1].times), output_bytes_differing: differing,
   };
   result.b_over_a = result.b_ms / result.a_ms;
-  for (const side of sides) side.interpreter.dispose();
+  for (const side of sides) side.model.dispose();
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
@@ -95,4 +68,9 @@ async function main() {
   process.exitCode = differing === 0 ? 0 : 1;
 }
 
-await main();
+main().catch((err) => {
+  // Bad arguments (parseArgs's, positiveInt's INVALID_ARGUMENT) exit 2, like the CLI.
+  const bad = err.code === 'INVALID_ARGUMENT' || String(err.code).startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`ab: ${err.message}\n${bad ? `${USAGE}\n` : ''}`);
+  process.exitCode = bad ? 2 : 1;
+});

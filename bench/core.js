@@ -61,7 +61,7 @@ async function timed(fn) {
 }
 
 /** Our engine, with the interface the method needs. */
-class OursModel {
+export class OursModel {
   constructor(interpreter) {
     this.interpreter = interpreter;
   }
@@ -95,6 +95,20 @@ export function warmUp(step, ms) {
     count++;
   } while (performance.now() < end);
   return count;
+}
+
+/**
+ * `runs` rounds in which each runtime ({step, times}) runs `step` once, timed into its
+ * `times`; the order flips every round, so that load on the machine falls on all of them.
+ */
+export function timeAlternately(runtimes, runs) {
+  for (let r = 0; r < runs; r++) {
+    for (const rt of r % 2 === 0 ? runtimes : [...runtimes].reverse()) {
+      const t0 = performance.now();
+      rt.step();
+      rt.times.push(performance.now() - t0);
+    }
+  }
 }
 
 /**
@@ -231,14 +245,7 @@ export async function benchmark({ modelBytes, inputs, oursWasm, peer, runs = DEF
     const count = warmUp(rt.step, warmupMs);
     log(`${rt.name}: warmed up with ${count} runs in ${warmupMs} ms`);
   }
-  for (let r = 0; r < runs; r++) {
-    const order = r % 2 === 0 ? runtimes : [...runtimes].reverse();
-    for (const rt of order) {
-      const t0 = performance.now();
-      rt.step();
-      rt.times.push(performance.now() - t0);
-    }
-  }
+  timeAlternately(runtimes, runs);
   const [oursRt, peerRt] = runtimes;
   Object.assign(result, {
     runs, warmup_ms: warmupMs,

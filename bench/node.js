@@ -62,7 +62,7 @@ export function peerFiles() {
   };
 }
 
-function readBytes(path, what) {
+export function readBytes(path, what) {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (err) {
@@ -70,7 +70,7 @@ function readBytes(path, what) {
   }
 }
 
-function positiveInt(text, name, fallback, minimum = 1) {
+export function positiveInt(text, name, fallback, minimum = 1) {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < minimum) {
