@@ -288,13 +288,9 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       requant_rows_ref(&p->rq, sums, rows, nb * NR2, n, out);
       continue;
     }
-    const ei_rq_mode mode = ei_simd_mode(&h->scales);
-    if (mode == EI_RQ_SCALED)
-      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_SCALED);
-    else if (mode == EI_RQ_RECTIFIED)
-      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_RECTIFIED);
-    else
-      finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, EI_RQ_TWO_ROUNDINGS);
+#define FINISH(m) finish_rows_c2(o, h, acc, out, nb, rows, n, is_signed, m)
+    EI_RQ_DISPATCH(ei_simd_mode(&h->scales), FINISH);
+#undef FINISH
   }
 }
 
@@ -324,14 +320,8 @@ static void c2_one_row(const ei_conv_params *p, packed_layout L, ei_requant_out 
       requant_rows_ref(&p->rq, sums, 1, nb * NR2, n, &out);
       continue;
     }
-    const ei_rq_mode mode = ei_simd_mode(&h->scales);
 #define ONE_ROW(m) ei_requant_store8x2(o, &h->scales, acc0, acc1, acc0, acc1, dst, NULL, n, is_signed, m)
-    if (mode == EI_RQ_SCALED)
-      ONE_ROW(EI_RQ_SCALED);
-    else if (mode == EI_RQ_RECTIFIED)
-      ONE_ROW(EI_RQ_RECTIFIED);
-    else
-      ONE_ROW(EI_RQ_TWO_ROUNDINGS);
+    EI_RQ_DISPATCH(ei_simd_mode(&h->scales), ONE_ROW);
 #undef ONE_ROW
   }
 }

@@ -243,15 +243,10 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
           out[(size_t)ox * C_out + j] = ei_dwconv_q8_one(p, image, iy0, ox * p->stride_w - p->pad_left, cg * CB + j);
       continue;
     }
-    const ei_rq_mode mode = ei_simd_mode(&h->scales);
-    if (mode == EI_RQ_SCALED)
-      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, EI_RQ_SCALED);
-    else if (mode == EI_RQ_RECTIFIED)
-      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed,
-                EI_RQ_RECTIFIED);
-    else
-      group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed,
-                EI_RQ_TWO_ROUNDINGS);
+#define GROUP_ROW(m) \
+  group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, m)
+    EI_RQ_DISPATCH(ei_simd_mode(&h->scales), GROUP_ROW);
+#undef GROUP_ROW
   }
 }
 

@@ -89,8 +89,8 @@ static inline v128_t ei_requant_x4(v128_t acc, v128_t multiplier, v128_t left, v
  * rounding shift is floor((y + 2^(n-1) - [y < 0]) / 2^n); nested floors of
  * divisions collapse. y < 0 implies acc < 0, and when acc < 0 but y = 0 both
  * give 0.)
- * The channels of a block share one shift N, one more than the largest n
- * among them: for a channel with n = N - d (so d >= 1), scaling numerator and
+ * The channels of a block share one shift N, larger than every n among
+ * them: for a channel with n = N - d (so d >= 1), scaling numerator and
  * denominator by 2^(d+1) gives
  *   r + zp = floor((acc' * m + R * 2^32) / 2^(32+N)),
  *   acc' = acc * 2^(d+1),  R = 2^(d-1) + 2^(N-1) + zp*2^N - s*2^d,
@@ -154,13 +154,18 @@ static inline int64_t ei_acc_bound(const ei_requant *rq, int c, int64_t max_x, c
   return llabs(rq->bias[c]) + s->abs_sum * max_x;
 }
 
-/* Requantized lanes plus the zero point (not yet clamped) of accumulators
- * whose exponents -(N - d) may differ by lane: acc2 holds each lane's
- * acc * 2^(d+1), rounding each lane's ei_simd_one_rounding(N, d, zp), and
- * sign_step each lane's -2^d. */
-static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding, v128_t sign_step, int n) {
+/* The sum that, shifted right by N, gives the requantized lanes plus the
+ * zero point (not yet clamped) of accumulators whose exponents -(N - d) may
+ * differ by lane: acc2 holds each lane's acc * 2^(d+1), rounding each lane's
+ * ei_simd_one_rounding(N, d, zp), and sign_step each lane's -2^d. */
+static inline v128_t ei_scaled_sum_x4(v128_t acc2, v128_t multiplier, v128_t rounding, v128_t sign_step) {
   const v128_t sign = wasm_v128_and(wasm_i32x4_shr(acc2, 31), sign_step);
-  return ei_i32x4_shr_n(wasm_i32x4_add(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding), sign), n);
+  return wasm_i32x4_add(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding), sign);
+}
+
+/* ... shifted right by n: the requantized lanes plus the zero point. */
+static inline v128_t ei_requant_scaled_x4(v128_t acc2, v128_t multiplier, v128_t rounding, v128_t sign_step, int n) {
+  return ei_i32x4_shr_n(ei_scaled_sum_x4(acc2, multiplier, rounding, sign_step), n);
 }
 
 /* The same for one exponent -n in every lane (per-tensor scales): acc4 =
@@ -176,8 +181,12 @@ static inline v128_t ei_requant_uniform_x4(v128_t acc4, v128_t multiplier, v128_
  * the bound; here acc2 * m <= 0 leaves at most 2^(d-1) + 2^(N-1) above
  * zp * 2^N, less than 2^N since d < N, so the result is at most zp and
  * clamps to the same bound. */
+static inline v128_t ei_rectified_sum_x4(v128_t acc2, v128_t multiplier, v128_t rounding) {
+  return wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding);
+}
+
 static inline v128_t ei_requant_rectified_x4(v128_t acc2, v128_t multiplier, v128_t rounding, int n) {
-  return ei_i32x4_shr_n(wasm_i32x4_add(ei_mul_high32_x4(acc2, multiplier), rounding), n);
+  return ei_i32x4_shr_n(ei_rectified_sum_x4(acc2, multiplier, rounding), n);
 }
 
 /* Eight offset lanes narrowed with saturation to 8-bit values, then clamped to
@@ -196,10 +205,36 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
   return wasm_u8x16_min(wasm_u8x16_max(wasm_u8x16_narrow_i16x8(ab, cd), lo8), hi8);
 }
 
-/* Which of the three requantizations a block takes. Kernels read it once per
- * block and pass it down as a constant, so each inlined copy keeps one route
- * and no per-vector branch. */
-typedef enum { EI_RQ_SCALED, EI_RQ_RECTIFIED, EI_RQ_TWO_ROUNDINGS } ei_rq_mode;
+/* Which requantization a block takes. Kernels read it once per block and
+ * pass it down as a constant, so each inlined copy keeps one route and no
+ * per-vector branch. The _FIXED routes are the one-rounding sums with
+ * N = EI_SIMD_FIXED_SHIFT, which the block's channels can take when their
+ * weights and accumulators have room for the larger 2^(d+1): the shift is
+ * then an immediate. A shift by a count in a register costs V8 three more
+ * instructions at every use (mov, and 31, movq to a vector register), and
+ * a 4x8 tile shifts eight vectors. 10 is the N that the most blocks of the
+ * MobileNetV2s can take (83% and 84% of their convolution blocks, weighted
+ * by pixels); the other blocks keep their own N. */
+typedef enum {
+  EI_RQ_SCALED,
+  EI_RQ_RECTIFIED,
+  EI_RQ_TWO_ROUNDINGS,
+  EI_RQ_SCALED_FIXED,
+  EI_RQ_RECTIFIED_FIXED
+} ei_rq_mode;
+#define EI_SIMD_FIXED_SHIFT 10
+
+/* Runs STEP(m) with m the constant equal to mode, one copy per route. */
+#define EI_RQ_DISPATCH(mode, STEP)                                  \
+  do {                                                              \
+    switch (mode) {                                                 \
+    case EI_RQ_SCALED: STEP(EI_RQ_SCALED); break;                   \
+    case EI_RQ_RECTIFIED: STEP(EI_RQ_RECTIFIED); break;             \
+    case EI_RQ_SCALED_FIXED: STEP(EI_RQ_SCALED_FIXED); break;       \
+    case EI_RQ_RECTIFIED_FIXED: STEP(EI_RQ_RECTIFIED_FIXED); break; \
+    default: STEP(EI_RQ_TWO_ROUNDINGS); break;                      \
+    }                                                               \
+  } while (0)
 
 /* ---- A block of up to eight channels ----
  * The constants a kernel's packed header keeps per block: those of the
@@ -211,7 +246,7 @@ typedef struct {
   int32_t rounding[EI_SIMD_BLOCK];  /* one rounding: ei_simd_one_rounding(shift, d, zp) */
   int32_t sign_step[EI_SIMD_BLOCK]; /* one rounding: -2^d */
   int32_t left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK]; /* two roundings */
-  int32_t shift;   /* one rounding: N, one more than the largest -exponent of the block */
+  int32_t shift;   /* one rounding: N, one more than the largest -exponent of the block, or EI_SIMD_FIXED_SHIFT */
   int32_t simd_ok; /* every channel's exponent fits a SIMD requantization */
   int32_t mode;    /* an ei_rq_mode */
 } ei_simd_scales;
@@ -227,6 +262,21 @@ typedef struct {
  * one-rounding sums its lane takes multiplier 0, no sign step and that value
  * times 2^N as its rounding, so its exponent neither sets N nor needs the
  * SIMD range. */
+/* True when the one-rounding sums can take shift N for channels
+ * [first, first + count), every exponent being at least 1 - N: each
+ * channel's |acc| and |w'| still fit int32 and int16 once scaled by 2^(d+1),
+ * d = N - n. */
+static inline bool ei_simd_shift_fits(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
+                                      const int32_t *weight_max, int shift) {
+  for (int j = 0; j < count; ++j) {
+    const int d = shift + rq->shift[first + j];
+    if (weight_max[j] != 0 && ((acc_bound[j] << (d + 1)) >= ((int64_t)1 << 31) ||
+                               ((int64_t)weight_max[j] << (d + 1)) >= (1 << 15)))
+      return false;
+  }
+  return true;
+}
+
 static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
                                        const int32_t *weight_max, bool scaled_weights, ei_simd_scales *s,
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
@@ -239,15 +289,19 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
     one_rounding = one_rounding && ei_simd_one_rounding_ok(rq->multiplier[c], rq->shift[c], rq->out_zero_point);
     if (1 - rq->shift[c] > shift) shift = 1 - rq->shift[c];
   }
-  for (int j = 0; j < count && one_rounding; ++j) {
-    const int d = shift + rq->shift[first + j];
-    one_rounding = weight_max[j] == 0 || ((acc_bound[j] << (d + 1)) < ((int64_t)1 << 31) &&
-                                          ((int64_t)weight_max[j] << (d + 1)) < (1 << 15));
-  }
+  one_rounding = one_rounding && ei_simd_shift_fits(rq, first, count, acc_bound, weight_max, shift);
+  const bool fixed = one_rounding && shift <= EI_SIMD_FIXED_SHIFT &&
+                     ei_simd_shift_fits(rq, first, count, acc_bound, weight_max, EI_SIMD_FIXED_SHIFT);
+  if (fixed) shift = EI_SIMD_FIXED_SHIFT;
   s->simd_ok = one_rounding || ei_simd_requant_ok(rq, first, count);
   if (!s->simd_ok) return;
   const bool rectified = rq->act_min >= rq->out_zero_point;
-  s->mode = !one_rounding ? EI_RQ_TWO_ROUNDINGS : rectified ? EI_RQ_RECTIFIED : EI_RQ_SCALED;
+  if (!one_rounding)
+    s->mode = EI_RQ_TWO_ROUNDINGS;
+  else if (fixed)
+    s->mode = rectified ? EI_RQ_RECTIFIED_FIXED : EI_RQ_SCALED_FIXED;
+  else
+    s->mode = rectified ? EI_RQ_RECTIFIED : EI_RQ_SCALED;
   s->shift = shift;
   for (int j = 0; j < count; ++j) {
     const int c = first + j;
@@ -305,10 +359,14 @@ static inline ei_requant_out ei_requant_out_of(const ei_requant *rq) {
 static inline __attribute__((always_inline)) v128_t ei_requant_quarter(ei_requant_out o, const ei_simd_scales *s,
                                                                        int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
-  if (mode == EI_RQ_SCALED)
-    return ei_requant_scaled_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->sign_step + 4 * h),
-                                s->shift);
-  if (mode == EI_RQ_RECTIFIED) return ei_requant_rectified_x4(x, m, wasm_v128_load(s->rounding + 4 * h), s->shift);
+  if (mode != EI_RQ_TWO_ROUNDINGS) {
+    const v128_t rounding = wasm_v128_load(s->rounding + 4 * h);
+    const bool scaled = mode == EI_RQ_SCALED || mode == EI_RQ_SCALED_FIXED;
+    const v128_t sum = scaled ? ei_scaled_sum_x4(x, m, rounding, wasm_v128_load(s->sign_step + 4 * h))
+                              : ei_rectified_sum_x4(x, m, rounding);
+    if (mode == EI_RQ_SCALED_FIXED || mode == EI_RQ_RECTIFIED_FIXED) return wasm_i32x4_shr(sum, EI_SIMD_FIXED_SHIFT);
+    return ei_i32x4_shr_n(sum, s->shift);
+  }
   const v128_t pow2 = wasm_v128_load(s->pow2 + 4 * h), low = wasm_v128_load(s->low + 4 * h);
   const v128_t high = wasm_v128_load(s->high + 4 * h), left = wasm_v128_load(s->left + 4 * h);
   return wasm_i32x4_add(ei_requant_x4(x, m, left, pow2, low, high), o.zero_point);

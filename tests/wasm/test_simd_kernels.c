@@ -407,6 +407,8 @@ static void test_requant_rectified(int index) {
  * activation bound at, above or just below the zero point), and
  * ei_requant8x2 of the accumulators times their weight factors must give
  * ei_requant_channel's bytes, ties included. */
+static int block_modes[EI_RQ_RECTIFIED_FIXED + 1]; /* blocks tested per ei_rq_mode */
+
 static void test_requant_block(int index) {
   const int count = range(1, EI_SIMD_BLOCK);
   const bool is_signed = next() % 2;
@@ -434,13 +436,12 @@ static void test_requant_block(int index) {
   const ei_requant_out o = ei_requant_out_of(&rq);
   uint8_t got[16], want[16];
   const ei_rq_mode mode = ei_simd_mode(&scales);
+  ++block_modes[mode];
   v128_t bytes;
-#define BLOCK_BYTES(m)                                                                                        \
-  ei_requant8x2(o, &scales, wasm_v128_load(lanes[0]), wasm_v128_load(lanes[0] + 4), wasm_v128_load(lanes[1]), \
-                wasm_v128_load(lanes[1] + 4), is_signed, m)
-  if (mode == EI_RQ_SCALED) bytes = BLOCK_BYTES(EI_RQ_SCALED);
-  else if (mode == EI_RQ_RECTIFIED) bytes = BLOCK_BYTES(EI_RQ_RECTIFIED);
-  else bytes = BLOCK_BYTES(EI_RQ_TWO_ROUNDINGS);
+#define BLOCK_BYTES(m)                                                                                      \
+  bytes = ei_requant8x2(o, &scales, wasm_v128_load(lanes[0]), wasm_v128_load(lanes[0] + 4), wasm_v128_load(lanes[1]), \
+                        wasm_v128_load(lanes[1] + 4), is_signed, m)
+  EI_RQ_DISPATCH(mode, BLOCK_BYTES);
 #undef BLOCK_BYTES
   wasm_v128_store(got, bytes);
   for (int r = 0; r < 2; ++r)
@@ -464,6 +465,14 @@ int main(void) {
   for (int i = 0; i < 200000; ++i) test_requant_scaled(i);
   for (int i = 0; i < 200000; ++i) test_requant_rectified(i);
   for (int i = 0; i < 100000; ++i) test_requant_block(i);
+  printf("requant blocks per mode: scaled %d, rectified %d, two roundings %d, scaled fixed %d, rectified fixed %d\n",
+         block_modes[EI_RQ_SCALED], block_modes[EI_RQ_RECTIFIED], block_modes[EI_RQ_TWO_ROUNDINGS],
+         block_modes[EI_RQ_SCALED_FIXED], block_modes[EI_RQ_RECTIFIED_FIXED]);
+  for (int m = 0; m <= EI_RQ_RECTIFIED_FIXED; ++m)
+    if (block_modes[m] == 0) {
+      printf("FAIL requant blocks: no block took mode %d\n", m);
+      ++failures;
+    }
 #endif
 #ifdef __wasm_simd128__
   const char *build = "SIMD128";
