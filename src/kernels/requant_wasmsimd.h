@@ -214,13 +214,21 @@ static inline v128_t ei_pack16_clamp(v128_t a, v128_t b, v128_t c, v128_t d, v12
  * instructions at every use (mov, and 31, movq to a vector register), and
  * a 4x8 tile shifts eight vectors. 10 is the N that the most blocks of the
  * MobileNetV2s can take (83% and 84% of their convolution blocks, weighted
- * by pixels); the other blocks keep their own N. */
+ * by pixels); the other blocks keep their own N.
+ * EI_RQ_PER_LANE serves blocks whose exponents lie too far apart for one N
+ * (a near-dead channel beside live ones, as in a stem): every channel takes
+ * d = 1, so acc and w' are only scaled by 4, and its own N_c = n_c + 1. The
+ * sum is clamped to the activation range times 2^N_c, multiplied by
+ * 2^(21 - N_c) (below 2^29 after the clamp) and shifted by 21: the floor of
+ * the sum over 2^N_c, lane by lane, for fifteen instructions per four lanes
+ * where the two roundings take twenty. */
 typedef enum {
   EI_RQ_SCALED,
   EI_RQ_RECTIFIED,
   EI_RQ_TWO_ROUNDINGS,
   EI_RQ_SCALED_FIXED,
-  EI_RQ_RECTIFIED_FIXED
+  EI_RQ_RECTIFIED_FIXED,
+  EI_RQ_PER_LANE
 } ei_rq_mode;
 #define EI_SIMD_FIXED_SHIFT 10
 
@@ -232,36 +240,28 @@ typedef enum {
     case EI_RQ_RECTIFIED: STEP(EI_RQ_RECTIFIED); break;             \
     case EI_RQ_SCALED_FIXED: STEP(EI_RQ_SCALED_FIXED); break;       \
     case EI_RQ_RECTIFIED_FIXED: STEP(EI_RQ_RECTIFIED_FIXED); break; \
+    case EI_RQ_PER_LANE: STEP(EI_RQ_PER_LANE); break;               \
     default: STEP(EI_RQ_TWO_ROUNDINGS); break;                      \
     }                                                               \
   } while (0)
 
 /* ---- A block of up to eight channels ----
  * The constants a kernel's packed header keeps per block: those of the
- * one-rounding sums or, when some channel's accumulators or weights are too
- * large for those, those of the two roundings of ei_requant_x4. */
+ * one-rounding sums, shared or per lane, or, when some channel's
+ * accumulators or weights are too large for those, those of the two
+ * roundings of ei_requant_x4. */
 #define EI_SIMD_BLOCK 8
 typedef struct {
   int32_t multiplier[EI_SIMD_BLOCK];
   int32_t rounding[EI_SIMD_BLOCK];  /* one rounding: ei_simd_one_rounding(shift, d, zp) */
   int32_t sign_step[EI_SIMD_BLOCK]; /* one rounding: -2^d */
-  int32_t left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK]; /* two roundings */
+  /* two roundings; per lane: pow2 2^(21 - N_c), low and high the activation bounds times 2^N_c */
+  int32_t left[EI_SIMD_BLOCK], pow2[EI_SIMD_BLOCK], low[EI_SIMD_BLOCK], high[EI_SIMD_BLOCK];
   int32_t shift;   /* one rounding: N, one more than the largest -exponent of the block, or EI_SIMD_FIXED_SHIFT */
   int32_t simd_ok; /* every channel's exponent fits a SIMD requantization */
   int32_t mode;    /* an ei_rq_mode */
 } ei_simd_scales;
 
-/* Fills s for channels [first, first + count), count <= 8, and sets
- * weight_factor[j], what the kernel multiplies channel first + j's packed
- * weights and bias by (ei_simd_scale_block): 2^(d+1) for the one-rounding
- * sums, else 1. acc_bound[j] bounds the channel's |acc| (bias included),
- * weight_max[j] its |w'|. Without scaled_weights (the kernel cannot scale
- * them) the block takes the two roundings.
- * A channel whose weights are all zero (a pruned or dead channel, to which
- * converters give tiny scales) outputs one value, requant(bias). In the
- * one-rounding sums its lane takes multiplier 0, no sign step and that value
- * times 2^N as its rounding, so its exponent neither sets N nor needs the
- * SIMD range. */
 /* True when the one-rounding sums can take shift N for channels
  * [first, first + count), every exponent being at least 1 - N: each
  * channel's |acc| and |w'| still fit int32 and int16 once scaled by 2^(d+1),
@@ -277,6 +277,17 @@ static inline bool ei_simd_shift_fits(const ei_requant *rq, int first, int count
   return true;
 }
 
+/* Fills s for channels [first, first + count), count <= 8, and sets
+ * weight_factor[j], what the kernel multiplies channel first + j's packed
+ * weights and bias by (ei_simd_scale_block): 2^(d+1) for the one-rounding
+ * sums, else 1. acc_bound[j] bounds the channel's |acc| (bias included),
+ * weight_max[j] its |w'|. Without scaled_weights (the kernel cannot scale
+ * them) the block takes the two roundings.
+ * A channel whose weights are all zero (a pruned or dead channel, to which
+ * converters give tiny scales) outputs one value, requant(bias). In the
+ * one-rounding sums its lane takes multiplier 0, no sign step and that value
+ * times 2^N as its rounding, so its exponent neither sets N nor needs the
+ * SIMD range. */
 static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int count, const int64_t *acc_bound,
                                        const int32_t *weight_max, bool scaled_weights, ei_simd_scales *s,
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
@@ -293,10 +304,17 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   const bool fixed = one_rounding && shift <= EI_SIMD_FIXED_SHIFT &&
                      ei_simd_shift_fits(rq, first, count, acc_bound, weight_max, EI_SIMD_FIXED_SHIFT);
   if (fixed) shift = EI_SIMD_FIXED_SHIFT;
-  s->simd_ok = one_rounding || ei_simd_requant_ok(rq, first, count);
+  bool per_lane = !one_rounding && scaled_weights && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  for (int j = 0; j < count && per_lane; ++j)
+    per_lane = weight_max[j] == 0 ||
+               (ei_simd_one_rounding_ok(rq->multiplier[first + j], rq->shift[first + j], rq->out_zero_point) &&
+                ei_simd_shift_fits(rq, first + j, 1, acc_bound + j, weight_max + j, 1 - rq->shift[first + j]));
+  s->simd_ok = one_rounding || per_lane || ei_simd_requant_ok(rq, first, count);
   if (!s->simd_ok) return;
   const bool rectified = rq->act_min >= rq->out_zero_point;
-  if (!one_rounding)
+  if (per_lane)
+    s->mode = EI_RQ_PER_LANE;
+  else if (!one_rounding)
     s->mode = EI_RQ_TWO_ROUNDINGS;
   else if (fixed)
     s->mode = rectified ? EI_RQ_RECTIFIED_FIXED : EI_RQ_SCALED_FIXED;
@@ -306,7 +324,21 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   for (int j = 0; j < count; ++j) {
     const int c = first + j;
     s->multiplier[j] = rq->multiplier[c];
-    if (one_rounding && weight_max[j] == 0) {
+    if (per_lane) {
+      /* N_c = n_c + 1 (d = 1); a dead channel takes N_c = 1 */
+      const int lane_shift = weight_max[j] == 0 ? 1 : 1 - rq->shift[c];
+      if (weight_max[j] == 0) {
+        s->multiplier[j] = 0;
+        s->rounding[j] = ei_requant_channel_value(rq, c, 0) * ((int32_t)1 << lane_shift);
+      } else {
+        s->rounding[j] = ei_simd_one_rounding(lane_shift, 1, rq->out_zero_point);
+        s->sign_step[j] = -2;
+        weight_factor[j] = 4;
+      }
+      s->pow2[j] = (int32_t)1 << (EI_SIMD_SHIFT - lane_shift);
+      s->low[j] = rq->act_min * ((int32_t)1 << lane_shift);
+      s->high[j] = (rq->act_max + 1) * ((int32_t)1 << lane_shift) - 1;
+    } else if (one_rounding && weight_max[j] == 0) {
       s->multiplier[j] = 0;
       s->rounding[j] = ei_requant_channel_value(rq, c, 0) * ((int32_t)1 << shift);
     } else if (one_rounding) {
@@ -359,6 +391,12 @@ static inline ei_requant_out ei_requant_out_of(const ei_requant *rq) {
 static inline __attribute__((always_inline)) v128_t ei_requant_quarter(ei_requant_out o, const ei_simd_scales *s,
                                                                        int h, v128_t x, ei_rq_mode mode) {
   const v128_t m = wasm_v128_load(s->multiplier + 4 * h);
+  if (mode == EI_RQ_PER_LANE) {
+    const v128_t sum = ei_scaled_sum_x4(x, m, wasm_v128_load(s->rounding + 4 * h), wasm_v128_load(s->sign_step + 4 * h));
+    const v128_t clamped = wasm_i32x4_min(wasm_i32x4_max(sum, wasm_v128_load(s->low + 4 * h)),
+                                          wasm_v128_load(s->high + 4 * h));
+    return wasm_i32x4_shr(wasm_i32x4_mul(clamped, wasm_v128_load(s->pow2 + 4 * h)), EI_SIMD_SHIFT);
+  }
   if (mode != EI_RQ_TWO_ROUNDINGS) {
     const v128_t rounding = wasm_v128_load(s->rounding + 4 * h);
     const bool scaled = mode == EI_RQ_SCALED || mode == EI_RQ_SCALED_FIXED;

@@ -407,7 +407,7 @@ static void test_requant_rectified(int index) {
  * activation bound at, above or just below the zero point), and
  * ei_requant8x2 of the accumulators times their weight factors must give
  * ei_requant_channel's bytes, ties included. */
-static int block_modes[EI_RQ_RECTIFIED_FIXED + 1]; /* blocks tested per ei_rq_mode */
+static int block_modes[EI_RQ_PER_LANE + 1]; /* blocks tested per ei_rq_mode */
 
 static void test_requant_block(int index) {
   const int count = range(1, EI_SIMD_BLOCK);
@@ -465,10 +465,11 @@ int main(void) {
   for (int i = 0; i < 200000; ++i) test_requant_scaled(i);
   for (int i = 0; i < 200000; ++i) test_requant_rectified(i);
   for (int i = 0; i < 100000; ++i) test_requant_block(i);
-  printf("requant blocks per mode: scaled %d, rectified %d, two roundings %d, scaled fixed %d, rectified fixed %d\n",
+  printf("requant blocks per mode: scaled %d, rectified %d, two roundings %d, scaled fixed %d, rectified fixed %d, "
+         "per lane %d\n",
          block_modes[EI_RQ_SCALED], block_modes[EI_RQ_RECTIFIED], block_modes[EI_RQ_TWO_ROUNDINGS],
-         block_modes[EI_RQ_SCALED_FIXED], block_modes[EI_RQ_RECTIFIED_FIXED]);
-  for (int m = 0; m <= EI_RQ_RECTIFIED_FIXED; ++m)
+         block_modes[EI_RQ_SCALED_FIXED], block_modes[EI_RQ_RECTIFIED_FIXED], block_modes[EI_RQ_PER_LANE]);
+  for (int m = 0; m <= EI_RQ_PER_LANE; ++m)
     if (block_modes[m] == 0) {
       printf("FAIL requant blocks: no block took mode %d\n", m);
       ++failures;
