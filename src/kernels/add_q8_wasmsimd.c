@@ -27,6 +27,12 @@ static inline v128_t scale_x4(v128_t x, v128_t mh, v128_t ml, int n) {
   return rounding_shift_x4(wasm_i32x4_add(wasm_i32x4_shl(wasm_i32x4_mul(x, mh), 5), low), n);
 }
 
+/* True for the rescaling of the input with the larger scale, by exactly 1/2
+ * (multiplier 2^30, exponent 0): SRDHM(x * 2^20, 2^30) = x * 2^19 with
+ * nothing to round, and the rounding shift by 0 leaves it. One shift
+ * replaces scale_x4's fifteen instructions. */
+static inline bool exact_half(int32_t mult, int shift) { return mult == (1 << 30) && shift == 0; }
+
 /* The output's scaling of sums s (|s| < 2^28: two scaled inputs of 28 bits
  * at most), plus the zero point: in one rounding (requant_wasmsimd.h, on
  * 4 * s) when the exponent allows (EI_RQ_SCALED), without its sign step when
@@ -39,9 +45,10 @@ static inline __attribute__((always_inline)) v128_t finish_x4(v128_t s, v128_t m
   return wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s, mo), -shift_out), zp);
 }
 
+/* first_half: input 1's rescaling is exact_half. */
 static inline __attribute__((always_inline)) void add_simd(const ei_add_params *p, const uint8_t *a,
                                                            const uint8_t *b, uint8_t *out, size_t n,
-                                                           bool is_signed, ei_rq_mode mode) {
+                                                           bool is_signed, ei_rq_mode mode, bool first_half) {
   const v128_t off1 = wasm_i16x8_splat((int16_t)p->offset1), off2 = wasm_i16x8_splat((int16_t)p->offset2);
   _Static_assert(EI_ADD_LEFT_SHIFT == 20, "scale_x4 assumes inputs shifted left by 20 bits");
   const v128_t m1h = wasm_i32x4_splat(p->mult1 >> 16), m1l = wasm_i32x4_splat(p->mult1 & 0xFFFF);
@@ -58,9 +65,10 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
     /* x + offset fits int16: |x - zp| <= 255. */
     v128_t x1 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(a + i) : wasm_u16x8_load8x8(a + i), off1);
     v128_t x2 = wasm_i16x8_add(is_signed ? wasm_i16x8_load8x8(b + i) : wasm_u16x8_load8x8(b + i), off2);
-    const v128_t s_lo = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_low_i16x8(x1), m1h, m1l, -shift1),
+    const v128_t x1_lo = wasm_i32x4_extend_low_i16x8(x1), x1_hi = wasm_i32x4_extend_high_i16x8(x1);
+    const v128_t s_lo = wasm_i32x4_add(first_half ? wasm_i32x4_shl(x1_lo, 19) : scale_x4(x1_lo, m1h, m1l, -shift1),
                                        scale_x4(wasm_i32x4_extend_low_i16x8(x2), m2h, m2l, -shift2));
-    const v128_t s_hi = wasm_i32x4_add(scale_x4(wasm_i32x4_extend_high_i16x8(x1), m1h, m1l, -shift1),
+    const v128_t s_hi = wasm_i32x4_add(first_half ? wasm_i32x4_shl(x1_hi, 19) : scale_x4(x1_hi, m1h, m1l, -shift1),
                                        scale_x4(wasm_i32x4_extend_high_i16x8(x2), m2h, m2l, -shift2));
     const v128_t bytes = ei_pack8_clamp(finish_x4(s_lo, mo, rounding, zp, shift_out, mode),
                                         finish_x4(s_hi, mo, rounding, zp, shift_out, mode), lo8, hi8, is_signed);
@@ -69,21 +77,40 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
   for (; i < n; ++i) out[i] = ei_add_q8_one(p, ei_load_q8(a + i, is_signed), ei_load_q8(b + i, is_signed));
 }
 
+/* p with its inputs swapped: the sum of rescaled inputs is the same. */
+static ei_add_params swapped(const ei_add_params *p) {
+  ei_add_params q = *p;
+  q.offset1 = p->offset2, q.mult1 = p->mult2, q.shift1 = p->shift2;
+  q.offset2 = p->offset1, q.mult2 = p->mult1, q.shift2 = p->shift1;
+  return q;
+}
+
 void ei_add_q8(const ei_add_params *p, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n) {
-  const ei_rq_mode mode = !ei_simd_one_rounding_ok(p->mult_out, p->shift_out, p->out_zero_point) ? EI_RQ_TWO_ROUNDINGS
-                          : p->act_min >= p->out_zero_point ? EI_RQ_RECTIFIED
-                                                            : EI_RQ_SCALED;
-  if (p->is_signed && mode == EI_RQ_SCALED)
-    add_simd(p, a, b, out, n, true, EI_RQ_SCALED);
-  else if (p->is_signed && mode == EI_RQ_RECTIFIED)
-    add_simd(p, a, b, out, n, true, EI_RQ_RECTIFIED);
-  else if (p->is_signed)
-    add_simd(p, a, b, out, n, true, EI_RQ_TWO_ROUNDINGS);
+  /* The input rescaled by exactly 1/2 (ADD's prepare always has one) goes first. */
+  const bool swap = exact_half(p->mult2, p->shift2) && !exact_half(p->mult1, p->shift1);
+  const ei_add_params q = swap ? swapped(p) : *p;
+  if (swap) {
+    const uint8_t *t = a;
+    a = b, b = t;
+  }
+  const bool half = exact_half(q.mult1, q.shift1);
+  const ei_rq_mode mode = !ei_simd_one_rounding_ok(q.mult_out, q.shift_out, q.out_zero_point) ? EI_RQ_TWO_ROUNDINGS
+                          : q.act_min >= q.out_zero_point ? EI_RQ_RECTIFIED
+                                                          : EI_RQ_SCALED;
+#define ADD(is_signed, m) \
+  (half ? add_simd(&q, a, b, out, n, is_signed, m, true) : add_simd(&q, a, b, out, n, is_signed, m, false))
+  if (q.is_signed && mode == EI_RQ_SCALED)
+    ADD(true, EI_RQ_SCALED);
+  else if (q.is_signed && mode == EI_RQ_RECTIFIED)
+    ADD(true, EI_RQ_RECTIFIED);
+  else if (q.is_signed)
+    ADD(true, EI_RQ_TWO_ROUNDINGS);
   else if (mode == EI_RQ_SCALED)
-    add_simd(p, a, b, out, n, false, EI_RQ_SCALED);
+    ADD(false, EI_RQ_SCALED);
   else if (mode == EI_RQ_RECTIFIED)
-    add_simd(p, a, b, out, n, false, EI_RQ_RECTIFIED);
+    ADD(false, EI_RQ_RECTIFIED);
   else
-    add_simd(p, a, b, out, n, false, EI_RQ_TWO_ROUNDINGS);
+    ADD(false, EI_RQ_TWO_ROUNDINGS);
+#undef ADD
 }
 #endif

@@ -240,7 +240,8 @@ static void mul_kernel(const void *p, const uint8_t *a, const uint8_t *b, uint8_
   ei_mul_q8(p, a, b, out, n);
 }
 
-/* ADD's scalings at random; the output's exponent in [-largest_shift, -8]. */
+/* ADD's scalings at random, either input's (or both) exactly 1/2 in three
+ * cases of four; the output's exponent in [-largest_shift, -8]. */
 static void random_add_params(ei_add_params *p, int largest_shift) {
   memset(p, 0, sizeof *p);
   RANDOM_ELEMENTWISE_FIELDS(*p);
@@ -250,6 +251,11 @@ static void random_add_params(ei_add_params *p, int largest_shift) {
   p->shift1 = -range(0, 6);
   p->shift2 = -range(0, 6);
   p->shift_out = -range(8, largest_shift);
+  /* ADD's prepare rescales the input with the larger scale by exactly 1/2
+   * (both, when the scales are equal), which the kernel takes as a shift. */
+  const int halves = (int)(next() % 4);
+  if (halves & 1) p->mult1 = 1 << 30, p->shift1 = 0;
+  if (halves & 2) p->mult2 = 1 << 30, p->shift2 = 0;
 }
 
 static void test_add(int index) {
