@@ -169,15 +169,22 @@ export function profileOps(interpreter, inputs, { runs = DEFAULT_RUNS, warmupMs 
     outputs: shapes(interpreter.opOutputs(k)),
     ms: median(times),
   }));
+  return { ops, byType: byOpType(ops, ['ms']), modelMs: median(wholeModel) };
+}
+
+/**
+ * Operators grouped by name: {name, count} and the sum of each of `keys` (times in ms),
+ * the largest sum of keys[0] first.
+ */
+export function byOpType(ops, keys) {
   const types = new Map();
   for (const op of ops) {
-    const t = types.get(op.name) ?? { name: op.name, count: 0, ms: 0 };
+    const t = types.get(op.name) ?? { name: op.name, count: 0, ...Object.fromEntries(keys.map((k) => [k, 0])) };
     t.count++;
-    t.ms += op.ms;
+    for (const k of keys) t[k] += op[k];
     types.set(op.name, t);
   }
-  const byType = [...types.values()].sort((a, b) => b.ms - a.ms);
-  return { ops, byType, modelMs: median(wholeModel) };
+  return [...types.values()].sort((a, b) => b[keys[0]] - a[keys[0]]);
 }
 
 /**

@@ -61,6 +61,23 @@ test('ab.js times two engine builds in one process and finds their outputs ident
   assert.ok(isTime(r.a_ms) && isTime(r.b_ms) && r.b_over_a === r.b_ms / r.a_ms, stdout);
 });
 
+test('ab.js --per-op times every operator of both builds and sums them per type', async () => {
+  needWasm();
+  const scalar = join(REPO, 'wasm', 'edgeinfer.wasm'), simd = join(REPO, 'wasm', 'edgeinfer-simd.wasm');
+  const { code, stdout, stderr } = await ab(scalar, simd, need(MODEL), '--rounds', '3', '--warmup-ms', '0', '--per-op', '--json');
+  assert.equal(code, 0, stderr);
+  const r = JSON.parse(stdout);
+  assert.equal(r.ops.length, 31);
+  assert.deepEqual(r.ops.map((op) => op.index), [...Array(31).keys()]);
+  assert.equal(r.ops[0].name, 'DEPTHWISE_CONV_2D');
+  for (const op of r.ops) assert.ok(isTime(op.a_ms) && isTime(op.b_ms), JSON.stringify(op));
+  assert.equal(r.op_types.reduce((n, t) => n + t.count, 0), 31);
+  const sum = (key, name) => r.ops.filter((op) => op.name === name).reduce((s, op) => s + op[key], 0);
+  for (const t of r.op_types) {
+    assert.ok(Math.abs(t.a_ms - sum('a_ms', t.name)) < 1e-9 && Math.abs(t.b_ms - sum('b_ms', t.name)) < 1e-9, t.name);
+  }
+});
+
 test('ab.js rejects a missing argument and a bad --rounds', async () => {
   let { code, stderr } = await ab('a.wasm', 'b.wasm');
   assert.equal(code, 2);
