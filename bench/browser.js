@@ -21,7 +21,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.js';
 import { startServer } from '../scripts/serve.js';
 import { DEFAULT_RUNS, DEFAULT_WARMUP_MS, RANDOM_SEED } from './core.js';
 import { formatProfile, formatTable, jsonLine } from './format.js';
-import { BENCH_MODELS, REPO, SHARED, modelFiles, peerFiles } from './node.js';
+import { BENCH_MODELS, REPO, SHARED, modelFiles, peerFiles, positiveInt } from './node.js';
 
 const ISOLATION_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
@@ -127,11 +127,8 @@ async function main(argv) {
       'face-only': { type: 'boolean' }, profile: { type: 'boolean' },
     },
   });
-  const runs = values.runs ? Number(values.runs) : DEFAULT_RUNS;
-  const warmupMs = values['warmup-ms'] ? Number(values['warmup-ms']) : DEFAULT_WARMUP_MS;
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmupMs) || warmupMs < 0) {
-    throw new Error('--runs must be an integer >= 1 and --warmup-ms an integer >= 0');
-  }
+  const runs = positiveInt(values.runs, 'runs', DEFAULT_RUNS);
+  const warmupMs = positiveInt(values['warmup-ms'], 'warmup-ms', DEFAULT_WARMUP_MS, 0);
   const peer = !values['no-peer'];
   const version = peer ? peerFiles().version : null; // also fails early when it is not installed
   const names = values['face-only'] ? [] : values.models ? values.models.split(',') : BENCH_MODELS;
@@ -166,5 +163,6 @@ async function main(argv) {
 
 main(process.argv.slice(2)).catch((err) => {
   process.stderr.write(`bench-browser: ${err.message}\n`);
-  process.exitCode = 1;
+  // Bad arguments (parseArgs's, positiveInt's INVALID_ARGUMENT) exit 2, like ab.js and the CLI.
+  process.exitCode = err.code === 'INVALID_ARGUMENT' || String(err.code).startsWith('ERR_PARSE_ARGS') ? 2 : 1;
 });

@@ -87,6 +87,16 @@ test('ab.js rejects a missing argument and a bad --rounds', async () => {
   assert.match(stderr, /^ab: --rounds must be an integer >= 1, got 0\n/);
 });
 
+test('bench/browser.js rejects a bad --runs or --warmup-ms before starting a browser', async () => {
+  const browserBench = (...args) => exec(process.execPath, [join(REPO, 'bench', 'browser.js'), ...args]);
+  let { code, stderr } = await browserBench('--runs', '0');
+  assert.equal(code, 2);
+  assert.equal(stderr, 'bench-browser: --runs must be an integer >= 1, got 0\n');
+  ({ code, stderr } = await browserBench('--warmup-ms=-1'));
+  assert.equal(code, 2);
+  assert.equal(stderr, 'bench-browser: --warmup-ms must be an integer >= 0, got -1\n');
+});
+
 test('bench rejects a bad --runs', async () => {
   const { code, stderr } = await cli('bench', MODEL, '--runs', 'x', '--no-peer');
   assert.equal(code, 2);
