@@ -45,6 +45,13 @@ static inline __attribute__((always_inline)) v128_t finish_x4(v128_t s, v128_t m
   return wasm_i32x4_add(rounding_shift_x4(ei_srdhm_x4(s, mo), -shift_out), zp);
 }
 
+/* The last n elements with the reference arithmetic: one function for every
+ * copy of add_simd (inlined, clang would unroll it into each). */
+static __attribute__((noinline)) void add_tail(const ei_add_params *p, const uint8_t *a, const uint8_t *b,
+                                               uint8_t *out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = ei_add_q8_one(p, ei_load_q8(a + i, p->is_signed), ei_load_q8(b + i, p->is_signed));
+}
+
 /* first_half: input 1's rescaling is exact_half. */
 static inline __attribute__((always_inline)) void add_simd(const ei_add_params *p, const uint8_t *a,
                                                            const uint8_t *b, uint8_t *out, size_t n,
@@ -74,7 +81,7 @@ static inline __attribute__((always_inline)) void add_simd(const ei_add_params *
                                         finish_x4(s_hi, mo, rounding, zp, shift_out, mode), lo8, hi8, is_signed);
     wasm_v128_store64_lane(out + i, bytes, 0);
   }
-  for (; i < n; ++i) out[i] = ei_add_q8_one(p, ei_load_q8(a + i, is_signed), ei_load_q8(b + i, is_signed));
+  add_tail(p, a + i, b + i, out + i, n - i);
 }
 
 /* p with its inputs swapped: the sum of rescaled inputs is the same. */
