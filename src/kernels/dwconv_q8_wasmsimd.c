@@ -38,6 +38,10 @@ static int out_channels(const ei_dwconv_params *p) { return p->in_c * p->depth_m
 static int channel_groups(const ei_dwconv_params *p) { return (out_channels(p) + CB - 1) / CB; }
 static int tap_pairs(const ei_dwconv_params *p) { return (p->k_h * p->k_w + 1) / 2; }
 static int padded_taps(const ei_dwconv_params *p) { return 2 * tap_pairs(p); }
+/* The output channels of group cg: CB, fewer in the last. */
+static int group_width(const ei_dwconv_params *p, int cg) {
+  return out_channels(p) - cg * CB < CB ? out_channels(p) - cg * CB : CB;
+}
 static size_t group_bytes(const ei_dwconv_params *p) {
   return sizeof(group_header) + (size_t)tap_pairs(p) * 2 * CB * sizeof(int16_t);
 }
@@ -52,10 +56,21 @@ size_t ei_dwconv_q8_packed_bytes(const ei_dwconv_params *p) {
   return bytes > (1u << 30) || table > (1u << 30) ? 0 : (size_t)bytes;
 }
 
+/* A map of at most SMALL_MAP output pixels (a 7x7 one) runs as one list of
+ * pixels per channel group (dwconv_image) rather than row by row: pairs of
+ * pixels may span two rows, so an odd width computes no pixel twice, and a
+ * group is set up once per image instead of once per row. */
+#define SMALL_MAP 64
+static bool small_map(const ei_dwconv_params *p) {
+  return (int64_t)p->out_h * p->out_w <= SMALL_MAP && p->k_h * p->k_w <= SMALL_MAP;
+}
+
 /* Scratch: the tap offsets of interior pixels, those of one row's pixels
- * (used for border pixels), then the row of x_zp. Offsets are 32-bit: wasm
- * addresses are, and sums wrap modulo 2^32. */
+ * (used for border pixels), then the row of x_zp; for a small map, each
+ * pixel's origin and offsets instead. Offsets are 32-bit: wasm addresses
+ * are, and sums wrap modulo 2^32. */
 static size_t offsets_bytes(const ei_dwconv_params *p) {
+  if (small_map(p)) return (size_t)p->out_h * p->out_w * (padded_taps(p) + 1) * sizeof(uint32_t);
   return (size_t)(p->out_w + 1) * padded_taps(p) * sizeof(uint32_t);
 }
 
@@ -73,7 +88,7 @@ void ei_dwconv_q8_pack(ei_dwconv_params *p, void *packed) {
     int16_t *w = (int16_t *)(out + sizeof h);
     memset(&h, 0, sizeof h);
     memset(w, 0, (size_t)tap_pairs(p) * 2 * CB * sizeof(int16_t));
-    const int n = out_channels(p) - cg * CB < CB ? out_channels(p) - cg * CB : CB;
+    const int n = group_width(p, cg);
     int64_t acc_bound[CB] = {0}; /* of |bias + sum (x - x_zp) w'| */
     int32_t weight_max[CB] = {0};
     for (int j = 0; j < n; ++j) {
@@ -206,13 +221,27 @@ static inline __attribute__((always_inline)) void group_row(
 #undef offsets_of
 }
 
+/* Output rows [oy_begin, oy_end) of channel group cg (n channels, from out:
+ * the first row's first byte of the group) with the reference arithmetic,
+ * for a group some channel's multiplier of which is outside the SIMD range
+ * (rare: near-dead channels with tiny scales). */
+static void group_reference(const ei_dwconv_params *p, const uint8_t *image, int cg, int n, int oy_begin,
+                            int oy_end, uint8_t *out) {
+  const size_t C_out = (size_t)out_channels(p);
+  for (int oy = oy_begin; oy < oy_end; ++oy, out += (size_t)p->out_w * C_out)
+    for (int ox = 0; ox < p->out_w; ++ox)
+      for (int j = 0; j < n; ++j)
+        out[(size_t)ox * C_out + j] =
+            ei_dwconv_q8_one(p, image, oy * p->stride_h - p->pad_top, ox * p->stride_w - p->pad_left, cg * CB + j);
+}
+
 /* One output row of one image; `inner` holds the offsets of a window inside
  * the image (interior_offsets), row_offsets has room for out_w pixels' own. */
 static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_params *p, const uint8_t *image,
                                                              int oy, uint8_t *out_row, const uint32_t *inner,
                                                              uint32_t *row_offsets, const uint8_t *zp_row,
                                                              bool splat, bool is_signed) {
-  const int C_out = out_channels(p), taps = padded_taps(p);
+  const int taps = padded_taps(p);
   const int iy0 = oy * p->stride_h - p->pad_top;
   const bool rows_inside = iy0 >= 0 && iy0 + (p->k_h - 1) * p->dil_h < p->in_h;
   const int reach = (p->k_w - 1) * p->dil_w;
@@ -232,21 +261,71 @@ static inline __attribute__((always_inline)) void dwconv_row(const ei_dwconv_par
   const uint8_t *group = p->packed;
   for (int cg = 0; cg < channel_groups(p); ++cg, group += group_bytes(p)) {
     const group_header *h = (const group_header *)group;
-    const int n = C_out - cg * CB < CB ? C_out - cg * CB : CB;
+    const int n = group_width(p, cg);
     const size_t c = (size_t)cg * CB / p->depth_multiplier; /* first input channel */
     uint8_t *out = out_row + (size_t)cg * CB;
-    if (!h->scales.simd_ok) {
-      /* Some channel's multiplier is outside the SIMD range: this group runs
-       * the reference arithmetic (rare: near-dead channels with tiny scales). */
-      for (int ox = 0; ox < p->out_w; ++ox)
-        for (int j = 0; j < n; ++j)
-          out[(size_t)ox * C_out + j] = ei_dwconv_q8_one(p, image, iy0, ox * p->stride_w - p->pad_left, cg * CB + j);
+    if (!h->scales.simd_ok) { /* rare: see group_reference */
+      group_reference(p, image, cg, n, oy, oy + 1, out);
       continue;
     }
 #define GROUP_ROW(m) \
   group_row(p, h, n, row_origin, step, c, inner, row_offsets, ox_lo, ox_hi, out, splat, is_signed, m)
     EI_RQ_DISPATCH(ei_simd_mode(&h->scales), GROUP_ROW);
 #undef GROUP_ROW
+  }
+}
+
+/* The pixels [0, pixels) of an image for one channel group, two at a time:
+ * pixel k's window starts at origins[k] and its taps at offsets[k * taps]. */
+static inline __attribute__((always_inline)) void group_pixels(const ei_dwconv_params *p, const group_header *h, int n,
+                                                               size_t c, const uintptr_t *origins,
+                                                               const uint32_t *offsets, int pixels, uint8_t *out,
+                                                               bool splat, bool is_signed, ei_rq_mode mode) {
+  const int C_out = out_channels(p), taps = padded_taps(p);
+  const ei_requant_out o = ei_requant_out_of(&p->rq);
+  const int16_t *w = (const int16_t *)(h + 1);
+  const v128_t bias_lo = wasm_v128_load(h->bias), bias_hi = wasm_v128_load(h->bias + 4);
+  for (int a = 0; a < pixels; a += 2) {
+    const int b = a + 1 < pixels ? a + 1 : a;
+    v128_t a_lo = bias_lo, a_hi = bias_hi, b_lo = bias_lo, b_hi = bias_hi;
+    accumulate_two_pixels(taps, w, origins[a] + c, offsets + (size_t)a * taps, origins[b] + c,
+                          offsets + (size_t)b * taps, &a_lo, &a_hi, &b_lo, &b_hi, splat, is_signed);
+    ei_requant_store8x2(o, &h->scales, a_lo, a_hi, b_lo, b_hi, out + (size_t)a * C_out,
+                        b != a ? out + (size_t)b * C_out : NULL, n, is_signed, mode);
+  }
+}
+
+/* A small map's image: every pixel's origin and offsets, then each channel
+ * group over all pixels. */
+static inline __attribute__((always_inline)) void dwconv_image(const ei_dwconv_params *p, const uint8_t *image,
+                                                               uint8_t *out_image, uint32_t *scratch,
+                                                               const uint8_t *zp_row, bool splat, bool is_signed) {
+  const int taps = padded_taps(p), pixels = p->out_h * p->out_w;
+  uintptr_t *origins = (uintptr_t *)scratch;
+  uint32_t *offsets = scratch + pixels;
+  const uintptr_t step = (uintptr_t)p->stride_w * p->in_c;
+  for (int oy = 0, k = 0; oy < p->out_h; ++oy) {
+    const int iy0 = oy * p->stride_h - p->pad_top;
+    const uintptr_t row_origin = (uintptr_t)image + ((uintptr_t)(intptr_t)iy0 * (uintptr_t)p->in_w -
+                                                      (uintptr_t)p->pad_left) * (uintptr_t)p->in_c;
+    for (int ox = 0; ox < p->out_w; ++ox, ++k) {
+      origins[k] = row_origin + ox * step;
+      border_offsets(p, image, iy0, ox * p->stride_w - p->pad_left, origins[k], zp_row, offsets + (size_t)k * taps);
+    }
+  }
+  const uint8_t *group = p->packed;
+  for (int cg = 0; cg < channel_groups(p); ++cg, group += group_bytes(p)) {
+    const group_header *h = (const group_header *)group;
+    const int n = group_width(p, cg);
+    const size_t c = (size_t)cg * CB / p->depth_multiplier; /* first input channel */
+    uint8_t *out = out_image + (size_t)cg * CB;
+    if (!h->scales.simd_ok) {
+      group_reference(p, image, cg, n, 0, p->out_h, out);
+      continue;
+    }
+#define GROUP_PIXELS(m) group_pixels(p, h, n, c, origins, offsets, pixels, out, splat, is_signed, m)
+    EI_RQ_DISPATCH(ei_simd_mode(&h->scales), GROUP_PIXELS);
+#undef GROUP_PIXELS
   }
 }
 
@@ -268,6 +347,18 @@ DWCONV_ROW_COPY(dwconv_row_u8, false, false)
 DWCONV_ROW_COPY(dwconv_row_u8_splat, true, false)
 #undef DWCONV_ROW_COPY
 
+/* The same for dwconv_image. */
+#define DWCONV_IMAGE_COPY(name, splat, is_signed)                                                          \
+  static __attribute__((noinline)) void name(const ei_dwconv_params *p, const uint8_t *image, uint8_t *out, \
+                                             uint32_t *scratch, const uint8_t *zp_row) {                   \
+    dwconv_image(p, image, out, scratch, zp_row, splat, is_signed);                                        \
+  }
+DWCONV_IMAGE_COPY(dwconv_image_s8, false, true)
+DWCONV_IMAGE_COPY(dwconv_image_s8_splat, true, true)
+DWCONV_IMAGE_COPY(dwconv_image_u8, false, false)
+DWCONV_IMAGE_COPY(dwconv_image_u8_splat, true, false)
+#undef DWCONV_IMAGE_COPY
+
 static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t *output, uint8_t *scratch,
                         bool is_signed) {
   const size_t image_bytes = (size_t)p->in_h * p->in_w * p->in_c;
@@ -280,6 +371,13 @@ static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t
   void (*const row)(const ei_dwconv_params *, const uint8_t *, int, uint8_t *, const uint32_t *, uint32_t *,
                     const uint8_t *) = is_signed ? (splat ? dwconv_row_s8_splat : dwconv_row_s8)
                                                  : (splat ? dwconv_row_u8_splat : dwconv_row_u8);
+  if (small_map(p)) {
+    void (*const whole)(const ei_dwconv_params *, const uint8_t *, uint8_t *, uint32_t *, const uint8_t *) =
+        is_signed ? (splat ? dwconv_image_s8_splat : dwconv_image_s8) : (splat ? dwconv_image_u8_splat : dwconv_image_u8);
+    for (int b = 0; b < p->batches; ++b)
+      whole(p, input + b * image_bytes, output + (size_t)b * p->out_h * out_row_bytes, (uint32_t *)scratch, zp_row);
+    return;
+  }
   for (int b = 0; b < p->batches; ++b) {
     const uint8_t *image = input + b * image_bytes;
     for (int oy = 0; oy < p->out_h; ++oy)
