@@ -78,6 +78,11 @@ typedef struct {
   size_t block_bytes;
 } packed_layout;
 
+/* The output channels of block nb of blocks of nr: nr, fewer in the last. */
+static inline int block_width(packed_layout L, int nb, int nr) {
+  return L.out_c - nb * nr < nr ? L.out_c - nb * nr : nr;
+}
+
 static packed_layout layout_of(const ei_conv_params *p) {
   return (packed_layout){padded_k(p), channel_blocks(p), p->out_c, block_bytes(p)};
 }
@@ -187,7 +192,7 @@ static inline __attribute__((always_inline)) void gemm_rows(const ei_conv_params
         for (int r = 0; r < mr; ++r) acc[r][c] = wasm_i32x4_add(acc[r][c], wasm_i32x4_dot_i16x8(x[r], wc));
       }
     }
-    const int n = L.out_c - nb * NR < NR ? L.out_c - nb * NR : NR;
+    const int n = block_width(L, nb, NR);
     if (!h->scales.simd_ok) {
       /* A channel's multiplier is outside the SIMD range: requantize this
        * block with the reference arithmetic (the folded bias already holds
@@ -278,7 +283,7 @@ static inline __attribute__((always_inline)) void gemm_rows_c2(const ei_conv_par
       C2_STEP(2);
       C2_STEP(3);
     }
-    const int n = L.out_c - nb * NR2 < NR2 ? L.out_c - nb * NR2 : NR2;
+    const int n = block_width(L, nb, NR2);
     if (!h->scales.simd_ok) {
       int32_t sums[MR2][NR2];
       for (int r = 0; r < MR2; ++r) {
@@ -311,7 +316,7 @@ static void c2_one_row(const ei_conv_params *p, packed_layout L, ei_requant_out 
       acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(xs, wasm_v128_load(w)));
       acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(xs, wasm_v128_load(w + 8)));
     }
-    const int n = L.out_c - nb * NR2 < NR2 ? L.out_c - nb * NR2 : NR2;
+    const int n = block_width(L, nb, NR2);
     uint8_t *dst = out + nb * NR2;
     if (!h->scales.simd_ok) {
       int32_t sums[1][NR2];

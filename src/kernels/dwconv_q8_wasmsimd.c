@@ -363,14 +363,9 @@ static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t
                         bool is_signed) {
   const size_t image_bytes = (size_t)p->in_h * p->in_w * p->in_c;
   const size_t out_row_bytes = (size_t)p->out_w * out_channels(p);
-  uint32_t *inner = (uint32_t *)scratch, *row_offsets = inner + padded_taps(p);
   uint8_t *zp_row = scratch + offsets_bytes(p);
   memset(zp_row, (uint8_t)-p->in_offset, (size_t)p->in_c + CB + EI_KERNEL_OVERREAD);
-  interior_offsets(p, inner);
   const bool splat = p->depth_multiplier != 1;
-  void (*const row)(const ei_dwconv_params *, const uint8_t *, int, uint8_t *, const uint32_t *, uint32_t *,
-                    const uint8_t *) = is_signed ? (splat ? dwconv_row_s8_splat : dwconv_row_s8)
-                                                 : (splat ? dwconv_row_u8_splat : dwconv_row_u8);
   if (small_map(p)) {
     void (*const whole)(const ei_dwconv_params *, const uint8_t *, uint8_t *, uint32_t *, const uint8_t *) =
         is_signed ? (splat ? dwconv_image_s8_splat : dwconv_image_s8) : (splat ? dwconv_image_u8_splat : dwconv_image_u8);
@@ -378,6 +373,11 @@ static void dwconv_simd(const ei_dwconv_params *p, const uint8_t *input, uint8_t
       whole(p, input + b * image_bytes, output + (size_t)b * p->out_h * out_row_bytes, (uint32_t *)scratch, zp_row);
     return;
   }
+  uint32_t *inner = (uint32_t *)scratch, *row_offsets = inner + padded_taps(p);
+  interior_offsets(p, inner);
+  void (*const row)(const ei_dwconv_params *, const uint8_t *, int, uint8_t *, const uint32_t *, uint32_t *,
+                    const uint8_t *) = is_signed ? (splat ? dwconv_row_s8_splat : dwconv_row_s8)
+                                                 : (splat ? dwconv_row_u8_splat : dwconv_row_u8);
   for (int b = 0; b < p->batches; ++b) {
     const uint8_t *image = input + b * image_bytes;
     for (int oy = 0; oy < p->out_h; ++oy)

@@ -293,7 +293,9 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
                                        int32_t weight_factor[EI_SIMD_BLOCK]) {
   memset(s, 0, sizeof *s);
   for (int j = 0; j < EI_SIMD_BLOCK; ++j) weight_factor[j] = 1;
-  bool one_rounding = scaled_weights && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  /* the one-rounding sums, shared or per lane, scale the weights and assume an 8-bit zero point */
+  const bool sums_ok = scaled_weights && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  bool one_rounding = sums_ok;
   int shift = 2; /* N: one more than the largest n among channels with weights */
   for (int c = first; c < first + count; ++c) {
     if (weight_max[c - first] == 0) continue;
@@ -304,7 +306,7 @@ static inline void ei_simd_pack_scales(const ei_requant *rq, int first, int coun
   const bool fixed = one_rounding && shift <= EI_SIMD_FIXED_SHIFT &&
                      ei_simd_shift_fits(rq, first, count, acc_bound, weight_max, EI_SIMD_FIXED_SHIFT);
   if (fixed) shift = EI_SIMD_FIXED_SHIFT;
-  bool per_lane = !one_rounding && scaled_weights && rq->out_zero_point >= -256 && rq->out_zero_point <= 256;
+  bool per_lane = !one_rounding && sums_ok;
   for (int j = 0; j < count && per_lane; ++j)
     per_lane = weight_max[j] == 0 ||
                (ei_simd_one_rounding_ok(rq->multiplier[first + j], rq->shift[first + j], rq->out_zero_point) &&
